@@ -1,0 +1,85 @@
+"""Orchestration of the commands: lock -> check -> render -> write.
+
+Library functions return reports and raise GaepodError; they never print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .check import CheckResult, check_show
+from .errors import Diagnostic, InvalidShowError, Severity
+from .feed import LARGE_FEED_BYTES, render
+from .fsio import locked, safe_output_dir, sweep_temp_files
+from .outputs import WriteReport, feed_outputs, write_outputs
+
+STATE_DIR = ".gaepod"
+LOCK_FILE = "lock"
+
+
+@dataclass(frozen=True)
+class Options:
+    show: Path
+    out: Path
+    now: datetime | None = None  # the clock is a parameter; None means the real time
+    strict: bool = False  # warnings count as errors
+    wait_for_lock: bool = True
+
+    def moment(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
+
+
+@dataclass
+class FeedReport:
+    check: CheckResult
+    written: WriteReport = field(default_factory=WriteReport)
+    episodes_in_feed: int = 0
+    feed_bytes: int = 0
+
+
+def run_check(options: Options) -> CheckResult:
+    """Validate the show, including what only a rendered feed can tell (its size)."""
+    result = check_show(options.show)
+    if result.is_ok and result.podcast is not None:
+        size = len(render(result.podcast, options.moment()))
+        if size > LARGE_FEED_BYTES:
+            show = result.podcast.show
+            result.diagnostics.append(
+                Diagnostic(
+                    show.source,
+                    0,
+                    0,
+                    "W180",
+                    f"the feed would be {size / 1048576:.1f} MB; some apps refuse feeds over 3 MB",
+                    "set `feed_limit:` in podcast.yaml to keep only the newest episodes",
+                    Severity.WARNING,
+                )
+            )
+    return result
+
+
+def publish_feed(options: Options) -> FeedReport:
+    """Check the show and, only if it is valid, (re)write the feed and its assets."""
+    out = safe_output_dir(options.out, options.show)
+    with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
+        result = check_show(options.show)
+        _refuse_if_invalid(result, options.strict)
+        assert result.podcast is not None
+        now = options.moment()
+        outputs = feed_outputs(result.podcast, now)
+        sweep_temp_files(out)
+        written = write_outputs(out, outputs)
+        feed_bytes = outputs[0].data or b""
+        return FeedReport(result, written, len(result.podcast.in_feed(now)), len(feed_bytes))
+
+
+def _refuse_if_invalid(result: CheckResult, strict: bool) -> None:
+    problems = result.diagnostics if strict else result.errors
+    if result.podcast is None or problems:
+        count = len(problems) or 1
+        raise InvalidShowError(
+            f"{count} problem{'s' if count != 1 else ''} in the show; nothing was written",
+            result.diagnostics,
+        )

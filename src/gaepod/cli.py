@@ -1,0 +1,199 @@
+"""The `gaepod` command: a thin typer shell over the library.
+
+Each command builds Options, calls one library function, prints its report
+and returns an exit code. This is the only module that prints; diagnostics
+go to stderr, results to stdout, and --quiet keeps successful runs silent.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from . import __version__
+from .build import Options, publish_feed, run_check
+from .errors import Diagnostic, ExitCode, GaepodError
+
+app = typer.Typer(
+    name="gaepod",
+    help="Publish a podcast from a folder of YAML files and audio.\n\n"
+    "Example: gaepod check && gaepod feed",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+ShowOption = Annotated[Path, typer.Option("--show", help="The show folder (holds podcast.yaml).")]
+OutOption = Annotated[Path, typer.Option("--out", help="Where published files go.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+NowOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--now",
+        hidden=True,
+        help="Pretend it is this moment (for tests).",
+        formats=["%Y-%m-%dT%H:%M:%S%z"],
+    ),
+]
+
+
+def _consoles() -> tuple[Console, Console]:
+    out = Console(soft_wrap=True, highlight=False)
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    return out, err
+
+
+def _print_diagnostics(
+    console: Console, diagnostics: list[Diagnostic], *, warnings: bool = True
+) -> None:
+    cwd = Path.cwd()
+    for diagnostic in diagnostics:
+        if not warnings and not diagnostic.is_error:
+            continue
+        style = "red" if diagnostic.is_error else "yellow"
+        lines = diagnostic.format(relative_to=cwd).split("\n")
+        console.print(f"[{style}]{escape(lines[0])}[/]")
+        for extra in lines[1:]:
+            console.print(f"[dim]{escape(extra)}[/]")
+
+
+def _count(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def _fail(err: Console, error: GaepodError, quiet: bool) -> NoReturn:
+    _print_diagnostics(err, error.diagnostics, warnings=not quiet)
+    if error.diagnostics:
+        err.print(f"[red]✗ {escape(_count(error.diagnostics))}[/]")
+    err.print(f"[red]{escape(error.message)}[/]")
+    raise typer.Exit(int(error.exit_code))
+
+
+@app.command()
+def check(
+    show: ShowOption = Path("episodes"),
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print diagnostics as JSON.")] = False,
+    now: NowOption = None,
+) -> None:
+    """Validate podcast.yaml and every episode; list all problems with file:line.
+
+    Example: gaepod check --show episodes --strict
+    """
+    out, err = _consoles()
+    result = run_check(Options(show=show, out=Path("public"), now=now))
+    failed = not result.is_ok or (strict and bool(result.warnings))
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "episodes": len(result.podcast.episodes) if result.podcast else 0,
+                    "files": result.episode_files,
+                    "diagnostics": [_diagnostic_json(d) for d in result.diagnostics],
+                },
+                ensure_ascii=False,
+            )
+        )
+        raise typer.Exit(int(ExitCode.PROBLEMS if failed else ExitCode.OK))
+    _print_diagnostics(err, result.diagnostics, warnings=not quiet or strict)
+    if failed:
+        err.print(f"[red]✗ {escape(_count(result.diagnostics))} in {escape(str(show))}[/]")
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+    if not quiet:
+        podcast = result.podcast
+        assert podcast is not None
+        published = len(podcast.published(Options(show, Path(), now).moment()))
+        out.print(
+            f"[green]✓[/] {escape(str(show))}: {len(podcast.episodes)} episodes "
+            f"({published} published), {escape(_count(result.diagnostics))}"
+        )
+
+
+@app.command()
+def feed(
+    show: ShowOption = Path("episodes"),
+    out: OutOption = Path("public"),
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
+    ] = False,
+    now: NowOption = None,
+) -> None:
+    """Check the show, then write OUT/feed.xml (refuses, keeping the old feed, on errors).
+
+    Example: gaepod feed --show episodes --out public
+    """
+    stdout, err = _consoles()
+    options = Options(show=show, out=out, now=now, strict=strict, wait_for_lock=not no_wait)
+    try:
+        report = publish_feed(options)
+    except GaepodError as error:
+        _fail(err, error, quiet)
+    if not quiet:
+        _print_diagnostics(err, report.check.warnings)
+        written = report.written
+        changed = (
+            (
+                f"{len(written.written)} file{'s' * (len(written.written) != 1)} written, "
+                f"{written.unchanged} unchanged"
+            )
+            if written.written
+            else "nothing changed"
+        )
+        stdout.print(
+            f"[green]✓[/] {escape(str(out / 'feed.xml'))}: "
+            f"{report.episodes_in_feed} episodes, {report.feed_bytes:,} bytes "
+            f"({changed})"
+        )
+
+
+def _diagnostic_json(d: Diagnostic) -> dict[str, object]:
+    return {
+        "path": str(d.path),
+        "line": d.line,
+        "column": d.column,
+        "code": d.code,
+        "severity": d.severity.value,
+        "message": d.message,
+        "hint": d.hint,
+    }
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"gaepod {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Publish a podcast from a folder of YAML files and audio."""
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted; published files were left as they were\n")
+        sys.exit(130)

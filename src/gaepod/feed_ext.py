@@ -1,0 +1,166 @@
+"""A feedgen extension for the iTunes, Podcasting 2.0 and Podlove chapter namespaces.
+
+feedgen's own podcast extension writes `itunes:explicit` as yes/no (rejected
+by the W3C validator; Apple asks for true/false) and knows neither
+Podcasting 2.0 nor chapters, so gaepod registers this extension instead.
+Values are set as plain data; XML is built only in extend_rss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+PSC = "http://podlove.org/simple-chapters"
+NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "psc": PSC}
+
+
+def _sub(parent: Any, namespace: str, tag: str, text: str | None = None, **attributes: str) -> Any:
+    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attrib=attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _yes_no(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
+@dataclass
+class ChannelValues:
+    author: str = ""
+    owner_name: str = ""
+    owner_email: str = ""
+    image_url: str = ""
+    categories: list[tuple[str, str | None]] = field(default_factory=list)
+    is_explicit: bool = False
+    show_type: str = "episodic"
+    is_complete: bool = False
+    is_blocked: bool = False
+    new_feed_url: str = ""
+    keywords: str = ""
+    subtitle: str = ""
+    podcast_guid: str = ""
+    funding: list[tuple[str, str]] = field(default_factory=list)
+    has_episodes: bool = True
+
+
+@dataclass
+class ItemValues:
+    title: str = ""
+    duration_seconds: int = 0
+    episode: int | None = None
+    season: int | None = None
+    episode_type: str = "full"
+    is_explicit: bool = False
+    image_url: str = ""
+    is_blocked: bool = False
+    guests: list[tuple[str, str | None]] = field(default_factory=list)
+    chapters: list[tuple[str, str, str | None]] = field(default_factory=list)  # start, title, url
+    chapters_url: str = ""
+    transcript: tuple[str, str, str | None] | None = None  # url, mime, language
+
+
+class PodcastExtension:
+    """Channel-level elements; registered with FeedGenerator.register_extension."""
+
+    def __init__(self) -> None:
+        self.values = ChannelValues()
+
+    def extend_ns(self) -> dict[str, str]:
+        return dict(NAMESPACES)
+
+    def extend_atom(self, feed: Any) -> Any:
+        return feed
+
+    def extend_rss(self, feed: Any) -> Any:
+        channel = feed[0]
+        v = self.values
+        if not v.has_episodes:
+            # feedgen always stamps lastBuildDate with the clock; with no episode
+            # there is no date in the data, so the element is left out.
+            for element in channel.findall("lastBuildDate"):
+                channel.remove(element)
+        if v.subtitle:
+            _sub(channel, ITUNES, "subtitle", v.subtitle)
+        _sub(channel, ITUNES, "author", v.author)
+        if v.owner_email:
+            owner = _sub(channel, ITUNES, "owner")
+            _sub(owner, ITUNES, "name", v.owner_name)
+            _sub(owner, ITUNES, "email", v.owner_email)
+        _sub(channel, ITUNES, "image", href=v.image_url)
+        for name, sub in v.categories:
+            category = _sub(channel, ITUNES, "category", text=name)
+            if sub:
+                _sub(category, ITUNES, "category", text=sub)
+        _sub(channel, ITUNES, "explicit", _yes_no(v.is_explicit))
+        _sub(channel, ITUNES, "type", v.show_type)
+        if v.keywords:
+            _sub(channel, ITUNES, "keywords", v.keywords)
+        if v.is_complete:
+            _sub(channel, ITUNES, "complete", "Yes")
+        if v.is_blocked:
+            _sub(channel, ITUNES, "block", "Yes")
+        if v.new_feed_url:
+            _sub(channel, ITUNES, "new-feed-url", v.new_feed_url)
+        _sub(channel, PODCAST, "guid", v.podcast_guid)
+        for url, text in v.funding:
+            _sub(channel, PODCAST, "funding", text, url=url)
+        return feed
+
+
+class PodcastEntryExtension:
+    """Item-level elements."""
+
+    def __init__(self) -> None:
+        self.values = ItemValues()
+
+    def extend_ns(self) -> dict[str, str]:
+        return dict(NAMESPACES)
+
+    def extend_atom(self, entry: Any) -> Any:
+        return entry
+
+    def extend_rss(self, item: Any) -> Any:
+        v = self.values
+        _sub(item, ITUNES, "title", v.title)
+        _sub(item, ITUNES, "duration", str(v.duration_seconds))
+        if v.episode is not None:
+            _sub(item, ITUNES, "episode", str(v.episode))
+        if v.season is not None:
+            _sub(item, ITUNES, "season", str(v.season))
+        _sub(item, ITUNES, "episodeType", v.episode_type)
+        _sub(item, ITUNES, "explicit", _yes_no(v.is_explicit))
+        if v.image_url:
+            _sub(item, ITUNES, "image", href=v.image_url)
+        if v.is_blocked:
+            _sub(item, ITUNES, "block", "Yes")
+        if v.season is not None:
+            _sub(item, PODCAST, "season", str(v.season))
+        if v.episode is not None:
+            _sub(item, PODCAST, "episode", str(v.episode))
+        for name, url in v.guests:
+            attributes = {"role": "guest"}
+            if url:
+                attributes["href"] = url
+            _sub(item, PODCAST, "person", name, **attributes)
+        if v.transcript:
+            url, mime, language = v.transcript
+            attributes = {"url": url, "type": mime}
+            if language:
+                attributes["language"] = language
+            _sub(item, PODCAST, "transcript", **attributes)
+        if v.chapters_url:
+            _sub(item, PODCAST, "chapters", url=v.chapters_url, type="application/json+chapters")
+        if v.chapters:
+            chapters = _sub(item, PSC, "chapters", version="1.2")
+            for start, title, url in v.chapters:
+                attributes = {"start": start, "title": title}
+                if url:
+                    attributes["href"] = url
+                _sub(chapters, PSC, "chapter", **attributes)
+        return item

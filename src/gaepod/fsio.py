@@ -1,0 +1,173 @@
+"""The only module that writes published files: atomic writes, safe output folders, locks.
+
+An output file is replaced whole or not at all (temp file in the same folder,
+fsync, os.replace), keeps a web-server-readable mode, and is not touched at
+all when its bytes are already right (so mtimes, ETags and caches survive).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import LockedError, OutputError
+
+TEMP_PREFIX = ".gaepod-tmp-"
+DEFAULT_MODE = 0o644
+
+
+def safe_output_dir(out: Path, show_root: Path) -> Path:
+    """Refuse an output folder that overlaps the show folder (it could wipe sources)."""
+    out_resolved = out.resolve()
+    show_resolved = show_root.resolve()
+    if (
+        out_resolved == show_resolved
+        or out_resolved.is_relative_to(show_resolved)
+        or show_resolved.is_relative_to(out_resolved)
+    ):
+        raise OutputError(
+            f"the output folder {out} overlaps the show folder {show_root}; "
+            "choose a separate --out folder (e.g. public/)"
+        )
+    if out_resolved.exists() and not out_resolved.is_dir():
+        raise OutputError(f"the output path {out} exists and is not a folder")
+    return out_resolved
+
+
+def output_path(out: Path, relpath: str) -> Path:
+    """Join a generated relative path to the output folder, refusing escapes."""
+    if not relpath or relpath.startswith("/") or "\x00" in relpath or "\\" in relpath:
+        raise OutputError(f"refusing to write unsafe output path {relpath!r}")
+    parts = relpath.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise OutputError(f"refusing to write unsafe output path {relpath!r}")
+    return out.joinpath(*parts)
+
+
+def atomic_write(target: Path, data: bytes) -> bool:
+    """Write `data` to `target` atomically; return False (no write) when already equal."""
+    if _has_bytes(target, data):
+        return False
+    mode = _mode_for(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _fsync_dir(target.parent)
+    return True
+
+
+def atomic_copy(source: Path, target: Path) -> bool:
+    """Copy a file atomically unless the target already has the same bytes."""
+    try:
+        if target.stat().st_size == source.stat().st_size and _same_file_bytes(source, target):
+            return False
+    except FileNotFoundError:
+        pass
+    mode = _mode_for(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle, source.open("rb") as src:
+            shutil.copyfileobj(src, handle, 1024 * 1024)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _fsync_dir(target.parent)
+    return True
+
+
+def sweep_temp_files(folder: Path, older_than_seconds: float = 60.0) -> int:
+    """Delete temp files a killed run left behind; returns how many."""
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than_seconds
+    for path in folder.rglob(TEMP_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.lstat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive flock on `lock_path`; the OS releases it if the holder dies."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock_path, flags, 0o644)
+    except OSError as exc:
+        raise OutputError(f"cannot open the lock file {lock_path}: {exc.strerror}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise LockedError(
+                    f"another gaepod run holds {lock_path}; try again later "
+                    "or drop --no-wait to wait for it"
+                ) from exc
+            raise
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+def _has_bytes(target: Path, data: bytes) -> bool:
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file_bytes(a: Path, b: Path) -> bool:
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            chunk_a, chunk_b = fa.read(1024 * 1024), fb.read(1024 * 1024)
+            if chunk_a != chunk_b:
+                return False
+            if not chunk_a:
+                return True
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return DEFAULT_MODE
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

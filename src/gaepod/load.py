@@ -1,0 +1,314 @@
+"""Bytes of a YAML file -> a tree of positioned raw nodes, plus diagnostics.
+
+Built from libyaml's event stream so that every value keeps its line and
+column, duplicate keys are caught, anchors/aliases and tags are refused and
+no YAML 1.1 type guessing happens (`no` stays the text "no"; the validator
+decides what a scalar means from the field it belongs to). Never raises on
+bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Diagnostic
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 24
+
+# C0 controls except tab/LF/CR, DEL and C1 controls: XML 1.0 cannot carry most
+# of them and none belongs in show text.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+try:  # libyaml is ~50x faster than the pure-Python parser
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - wheels ship libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class Node:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Scalar(Node):
+    value: str
+    is_plain: bool  # unquoted and not a block scalar: YAML 1.2 null/bool/int forms apply
+
+    @property
+    def is_null(self) -> bool:
+        return self.is_plain and self.value in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass
+class Sequence(Node):
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Mapping(Node):
+    # key -> (key node, value node), in file order
+    entries: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+
+    def get(self, key: str) -> Node | None:
+        entry = self.entries.get(key)
+        return entry[1] if entry else None
+
+
+@dataclass
+class Document:
+    path: Path
+    root: Node | None  # None: the file is empty or could not be parsed
+    diagnostics: list[Diagnostic]
+
+    @property
+    def is_readable(self) -> bool:
+        return self.root is not None
+
+
+def read_document(path: Path) -> Document:
+    """Read and parse one YAML file; problems come back as diagnostics."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return _failed(path, 0, 0, "E001", f"cannot read the file: {exc.strerror}", "")
+    if len(data) > MAX_FILE_BYTES:
+        return _failed(
+            path,
+            0,
+            0,
+            "E002",
+            f"file is larger than {MAX_FILE_BYTES // 1024} KiB",
+            "episode files hold metadata and show notes; move long text (transcripts) "
+            "into a separate file",
+        )
+    return parse_document(path, data)
+
+
+def parse_document(path: Path, data: bytes) -> Document:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of(data, exc.start)
+        return _failed(
+            path,
+            line,
+            column,
+            "E003",
+            "the file is not valid UTF-8",
+            "save the file with UTF-8 encoding",
+        )
+    text = text.removeprefix("\ufeff")
+    bad = CONTROL_CHARS.search(text)
+    if bad:
+        line, column = _position_of_text(text, bad.start())
+        return _failed(
+            path,
+            line,
+            column,
+            "E004",
+            f"control character U+{ord(bad.group()):04X} in the file",
+            "delete it (often pasted from a word processor or terminal)",
+        )
+    builder = _TreeBuilder(path)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+            if builder.stopped:
+                break
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        return _failed(
+            path, line, column, "E005", f"YAML syntax error: {problem}", _syntax_hint(problem)
+        )
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        return _failed(path, 0, 0, "E005", f"YAML syntax error: {exc}", "")
+    # Continuable problems (duplicate keys) keep the tree so that the rest of
+    # the file is still validated; fatal ones (builder.stopped) drop it.
+    return Document(path, None if builder.stopped else builder.root, builder.diagnostics)
+
+
+def _syntax_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return 'a value containing ": " must be quoted, e.g. title: "Guest: Topic"'
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "each line inside a mapping needs `key: value`"
+    return "check indentation and quoting around this position"
+
+
+class _TreeBuilder:
+    """Turns parser events into nodes with an explicit stack (no recursion)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.root: Node | None = None
+        self.diagnostics: list[Diagnostic] = []
+        self.stopped = False
+        self._stack: list[Mapping | Sequence] = []
+        self._pending_key: list[Scalar | None] = []
+        self._documents = 0
+        self._skip_depth = 0  # >0 while discarding the value of a duplicate key
+
+    def _error(self, event: yaml.Event, code: str, message: str, hint: str) -> None:
+        self._warn_continue(event, code, message, hint)
+        self.stopped = True
+
+    def _warn_continue(self, event: yaml.Event, code: str, message: str, hint: str) -> None:
+        """Record an error that does not stop reading the rest of the file."""
+        line, column = _event_position(event)
+        self.diagnostics.append(Diagnostic(self.path, line, column, code, message, hint))
+
+    def feed(self, event: yaml.Event) -> None:
+        if self._skip_depth:
+            self._skip(event)
+            return
+        if isinstance(event, yaml.DocumentStartEvent):
+            self._documents += 1
+            if self._documents > 1:
+                self._error(
+                    event,
+                    "E006",
+                    "more than one YAML document in the file",
+                    "remove the `---` line; one file holds one episode",
+                )
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self._error(
+                event,
+                "E007",
+                f"alias *{event.anchor} is not allowed",
+                "write the value out in full; episode files do not use anchors",
+            )
+            return
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            self._error(
+                event,
+                "E007",
+                f"anchor &{event.anchor} is not allowed",
+                "write the value out in full; episode files do not use anchors",
+            )
+            return
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            tag = event.tag
+            if tag not in (None, "!", "tag:yaml.org,2002:str"):
+                self._error(
+                    event,
+                    "E008",
+                    f"YAML tag {tag} is not allowed",
+                    "remove the tag; gaepod reads each value by its field",
+                )
+                return
+        line, column = _event_position(event)
+        if isinstance(event, yaml.ScalarEvent):
+            plain = not event.style and event.tag is None
+            bad = CONTROL_CHARS.search(event.value)
+            if bad:  # only reachable through escapes such as "\x01"
+                self._warn_continue(
+                    event,
+                    "E004",
+                    f"control character U+{ord(bad.group()):04X} in the text",
+                    "remove the escape sequence that produces it",
+                )
+            self._add(event, Scalar(line, column, event.value, plain))
+        elif isinstance(event, yaml.MappingStartEvent):
+            self._open(event, Mapping(line, column))
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self._open(event, Sequence(line, column))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            node = self._stack.pop()
+            self._pending_key.pop()
+            if not self._stack:
+                self.root = node
+            else:
+                self._attach(event, node)
+
+    def _skip(self, event: yaml.Event) -> None:
+        """Consume the events of one discarded value (scalar or whole collection)."""
+        if isinstance(event, yaml.CollectionStartEvent):
+            self._skip_depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self._skip_depth -= 1
+        if self._skip_depth == 1 and not isinstance(event, yaml.CollectionStartEvent):
+            self._skip_depth = 0
+
+    def _open(self, event: yaml.Event, node: Mapping | Sequence) -> None:
+        if len(self._stack) >= MAX_DEPTH:
+            self._error(
+                event,
+                "E009",
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "episode files need only a few levels of nesting",
+            )
+            return
+        if self._stack and isinstance(self._stack[-1], Mapping) and self._pending_key[-1] is None:
+            self._error(
+                event, "E010", "a mapping key must be plain text", "write keys as `name: value`"
+            )
+            return
+        self._stack.append(node)
+        self._pending_key.append(None)
+
+    def _add(self, event: yaml.Event, node: Scalar) -> None:
+        if not self._stack:
+            self.root = node
+            return
+        parent = self._stack[-1]
+        if isinstance(parent, Mapping) and self._pending_key[-1] is None:
+            if node.value in parent.entries:
+                first = parent.entries[node.value][0]
+                self._warn_continue(
+                    event,
+                    "E011",
+                    f"duplicate key '{node.value}'",
+                    f"'{node.value}' is already set on line {first.line}; "
+                    "keep one (YAML would silently use the last)",
+                )
+                self._skip_depth = 1  # the first value stays; drop this one
+                return
+            self._pending_key[-1] = node
+            return
+        self._attach(event, node)
+
+    def _attach(self, event: yaml.Event, node: Node) -> None:
+        parent = self._stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return
+        key = self._pending_key[-1]
+        if key is None:
+            self._error(
+                event, "E010", "a mapping key must be plain text", "write keys as `name: value`"
+            )
+            return
+        parent.entries[key.value] = (key, node)
+        self._pending_key[-1] = None
+
+
+def _event_position(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+def _failed(path: Path, line: int, column: int, code: str, message: str, hint: str) -> Document:
+    return Document(path, None, [Diagnostic(path, line, column, code, message, hint)])
+
+
+def _position_of(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _position_of_text(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

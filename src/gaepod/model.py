@@ -1,0 +1,201 @@
+"""The podcast model: plain frozen data shared by every stage, built only by validation.
+
+No I/O here and no defaults that guess: every value was read and checked from
+the show's YAML (or an audio/image header) before a model object exists.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+class EpisodeType(enum.Enum):
+    FULL = "full"
+    TRAILER = "trailer"
+    BONUS = "bonus"
+
+
+class ShowType(enum.Enum):
+    EPISODIC = "episodic"
+    SERIAL = "serial"
+
+
+class Status(enum.Enum):
+    """Where an episode stands relative to the published feed at a given moment."""
+
+    PUBLISHED = "published"
+    SCHEDULED = "scheduled"
+    DRAFT = "draft"
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    """What the audio file's headers say: the one probe every stage uses."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+    format: str  # "mp3" | "m4a"
+    mime: str
+    duration_ms: int
+    bitrate: int  # bit/s
+    sample_rate: int
+    channels: int
+    is_vbr: bool = False
+
+    @property
+    def duration_seconds(self) -> int:
+        """Whole seconds, rounded, as `itunes:duration` wants them."""
+        return (self.duration_ms + 500) // 1000
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """A cover image: a local file published under the site, or an external URL."""
+
+    url: str
+    source: Path | None = None  # local file inside the show folder
+    public_path: str | None = None  # where the local file is published, relative to the output
+    width: int = 0
+    height: int = 0
+    mime: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    url: str | None = None
+    bio: str | None = None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start_ms: int
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    subcategory: str | None = None
+
+
+@dataclass(frozen=True)
+class Owner:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Funding:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlatformLink:
+    key: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    url: str
+    mime: str
+    source: Path | None = None
+    public_path: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Show:
+    source: Path  # podcast.yaml
+    root: Path  # the show folder
+    title: str
+    description_md: str
+    link: str  # site URL, always ends with "/"
+    feed_url: str
+    media_base_url: str  # always ends with "/"
+    language: str
+    author: str
+    image: Artwork
+    categories: tuple[Category, ...]
+    is_explicit: bool
+    podcast_guid: str
+    subtitle: str | None = None
+    timezone: str | None = None
+    owner: Owner | None = None
+    show_type: ShowType = ShowType.EPISODIC
+    copyright: str | None = None
+    keywords: tuple[str, ...] = ()
+    funding: tuple[Funding, ...] = ()
+    platforms: tuple[PlatformLink, ...] = ()
+    is_complete: bool = False
+    is_blocked: bool = False
+    new_feed_url: str | None = None
+    feed_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Episode:
+    source: Path  # the episode's YAML file
+    slug: str
+    title: str
+    date: datetime  # always timezone-aware
+    guid: str
+    audio: AudioFacts
+    enclosure_url: str
+    page_url: str
+    summary: str | None = None
+    description_md: str = ""
+    number: int | None = None
+    season: int | None = None
+    episode_type: EpisodeType = EpisodeType.FULL
+    is_explicit: bool | None = None  # None: inherit the show's
+    guests: tuple[Person, ...] = ()
+    tags: tuple[str, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    image: Artwork | None = None
+    is_draft: bool = False
+    is_blocked: bool = False
+    language: str | None = None
+    transcript: Transcript | None = None
+    # (line, column) of each top-level field, for diagnostics that span files
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    def status(self, now: datetime) -> Status:
+        if self.is_draft:
+            return Status.DRAFT
+        if self.date > now:
+            return Status.SCHEDULED
+        return Status.PUBLISHED
+
+    def sort_key(self) -> tuple[datetime, str]:
+        return (self.date, self.guid)
+
+
+@dataclass(frozen=True)
+class Podcast:
+    """A validated show and all its valid episodes, oldest first."""
+
+    show: Show
+    episodes: tuple[Episode, ...]
+
+    def published(self, now: datetime) -> list[Episode]:
+        """Episodes a listener sees at `now`, newest first."""
+        visible = [e for e in self.episodes if e.status(now) is Status.PUBLISHED]
+        visible.sort(key=Episode.sort_key, reverse=True)
+        return visible
+
+    def in_feed(self, now: datetime) -> list[Episode]:
+        """The published episodes the feed carries: newest first, capped by `feed_limit`."""
+        visible = self.published(now)
+        if self.show.feed_limit is not None:
+            return visible[: self.show.feed_limit]
+        return visible

@@ -1,0 +1,51 @@
+"""Resolving paths that come from YAML files, safely inside the show folder.
+
+Containment is checked on resolved paths (symlinks followed) with
+`is_relative_to`, never by string prefix (`/srv/show` is a prefix of
+`/srv/show-private`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+class PathError(Exception):
+    """A path from the show's YAML that gaepod refuses to use; the message says why."""
+
+
+def resolve_inside(base_dir: Path, written: str, root: Path) -> Path:
+    """Resolve `written` (relative to `base_dir`) and require it to stay inside `root`."""
+    if "\x00" in written:
+        raise PathError("the path contains a NUL byte")
+    if "\\" in written:
+        raise PathError("use '/' to separate folders, not '\\'")
+    pure = PurePosixPath(written)
+    if pure.is_absolute():
+        raise PathError("the path must be relative to the YAML file, not absolute")
+    resolved = (base_dir / pure).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise PathError("the path leads outside the show folder")
+    return resolved
+
+
+def public_relpath(path: Path, root: Path) -> str:
+    """The file's path inside the show folder, with '/' separators."""
+    return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def url_join(base: str, relpath: str) -> str:
+    """Append a relative file path to a base URL ending in '/', percent-encoding it."""
+    return base + quote(relpath, safe="/")
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: 'Zoë Dubois: Ports & Power?' -> 'zoe-dubois-ports-power'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-")
