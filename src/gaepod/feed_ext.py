@@ -19,8 +19,14 @@ PSC = "http://podlove.org/simple-chapters"
 NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "psc": PSC}
 
 
-def _sub(parent: Any, namespace: str, tag: str, text: str | None = None, **attributes: str) -> Any:
-    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attrib=attributes)
+def _sub(
+    parent: Any,
+    namespace: str,
+    tag: str,
+    text: str | None = None,
+    attributes: dict[str, str] | None = None,
+) -> Any:
+    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attrib=attributes or {})
     if text is not None:
         element.text = text
     return element
@@ -92,11 +98,11 @@ class PodcastExtension:
             owner = _sub(channel, ITUNES, "owner")
             _sub(owner, ITUNES, "name", v.owner_name)
             _sub(owner, ITUNES, "email", v.owner_email)
-        _sub(channel, ITUNES, "image", href=v.image_url)
+        _sub(channel, ITUNES, "image", attributes={"href": v.image_url})
         for name, sub in v.categories:
-            category = _sub(channel, ITUNES, "category", text=name)
+            category = _sub(channel, ITUNES, "category", attributes={"text": name})
             if sub:
-                _sub(category, ITUNES, "category", text=sub)
+                _sub(category, ITUNES, "category", attributes={"text": sub})
         _sub(channel, ITUNES, "explicit", _yes_no(v.is_explicit))
         _sub(channel, ITUNES, "type", v.show_type)
         if v.keywords:
@@ -109,7 +115,7 @@ class PodcastExtension:
             _sub(channel, ITUNES, "new-feed-url", v.new_feed_url)
         _sub(channel, PODCAST, "guid", v.podcast_guid)
         for url, text in v.funding:
-            _sub(channel, PODCAST, "funding", text, url=url)
+            _sub(channel, PODCAST, "funding", text, {"url": url})
         return feed
 
 
@@ -136,7 +142,7 @@ class PodcastEntryExtension:
         _sub(item, ITUNES, "episodeType", v.episode_type)
         _sub(item, ITUNES, "explicit", _yes_no(v.is_explicit))
         if v.image_url:
-            _sub(item, ITUNES, "image", href=v.image_url)
+            _sub(item, ITUNES, "image", attributes={"href": v.image_url})
         if v.is_blocked:
             _sub(item, ITUNES, "block", "Yes")
         if v.season is not None:
@@ -147,20 +153,25 @@ class PodcastEntryExtension:
             attributes = {"role": "guest"}
             if url:
                 attributes["href"] = url
-            _sub(item, PODCAST, "person", name, **attributes)
+            _sub(item, PODCAST, "person", name, attributes)
         if v.transcript:
             url, mime, language = v.transcript
             attributes = {"url": url, "type": mime}
             if language:
                 attributes["language"] = language
-            _sub(item, PODCAST, "transcript", **attributes)
+            _sub(item, PODCAST, "transcript", attributes=attributes)
         if v.chapters_url:
-            _sub(item, PODCAST, "chapters", url=v.chapters_url, type="application/json+chapters")
+            _sub(
+                item,
+                PODCAST,
+                "chapters",
+                attributes={"url": v.chapters_url, "type": "application/json+chapters"},
+            )
         if v.chapters:
-            chapters = _sub(item, PSC, "chapters", version="1.2")
+            chapters = _sub(item, PSC, "chapters", attributes={"version": "1.2"})
             for start, title, url in v.chapters:
                 attributes = {"start": start, "title": title}
                 if url:
                     attributes["href"] = url
-                _sub(chapters, PSC, "chapter", **attributes)
+                _sub(chapters, PSC, "chapter", attributes=attributes)
         return item

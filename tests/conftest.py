@@ -1,0 +1,152 @@
+"""Shared test helpers: a show-folder builder and media made by real encoders."""
+
+from __future__ import annotations
+
+import array
+import functools
+import io
+import math
+import struct
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+SHOW_YAML = """\
+title: "Test Show & Friends"
+description: |
+  A *test* show about testing & more.
+link: https://show.example.org/
+feed_url: https://show.example.org/feed.xml
+media_base_url: https://cdn.example.org/audio/
+language: en
+timezone: Europe/Madrid
+author: Ada Host
+owner: {name: Ada Host, email: ada@example.org}
+image: art/cover.jpg
+categories:
+  - category: Technology
+explicit: false
+"""
+
+
+@functools.lru_cache(maxsize=32)
+def mp3_bytes(
+    seconds: float = 2.0, *, stereo: bool = False, vbr: bool = False, freq: float = 440.0
+) -> bytes:
+    """A real MPEG-1 Layer III stream encoded by LAME (lameenc)."""
+    import lameenc
+
+    rate = 44100
+    channels = 2 if stereo else 1
+    encoder = lameenc.Encoder()
+    if vbr:
+        encoder.set_vbr(4)  # VBR with an Xing header
+        encoder.set_vbr_quality(4)
+    else:
+        encoder.set_bit_rate(128 if stereo else 64)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_out_sample_rate(rate)  # else LAME resamples stereo to MPEG-2 rates
+    encoder.set_channels(channels)
+    encoder.set_quality(7)
+    samples = array.array("h")
+    for i in range(int(rate * seconds)):
+        value = int(8000 * math.sin(2 * math.pi * freq * i / rate))
+        samples.extend([value] * channels)
+    stream = bytes(encoder.encode(samples.tobytes()) + encoder.flush())
+    return _with_xing_frame(stream, "Xing" if vbr else "Info")
+
+
+def _frame_length(header: bytes) -> int:
+    bits = struct.unpack(">I", header)[0]
+    bitrate = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)[
+        (bits >> 12) & 15
+    ] * 1000
+    rate = (44100, 48000, 32000)[(bits >> 10) & 3]
+    return 144 * bitrate // rate + ((bits >> 9) & 1)
+
+
+def _with_xing_frame(stream: bytes, tag: str) -> bytes:
+    """Prepend the Xing/Info frame LAME's command line writes (frame and byte counts)."""
+    position, frames = 0, 0
+    while position + 4 <= len(stream):
+        position += _frame_length(stream[position : position + 4])
+        frames += 1
+    first = struct.unpack(">I", stream[:4])[0]
+    header = (first & ~(0xF << 12) & ~(1 << 9)) | (9 << 12)  # 128 kbit/s, no padding
+    header_bytes = struct.pack(">I", header)
+    size = _frame_length(header_bytes)
+    side_info = 17 if (header >> 6) & 3 == 3 else 32
+    body = (
+        header_bytes
+        + b"\0" * side_info
+        + tag.encode()
+        + struct.pack(">III", 3, frames, len(stream) + size)
+    )
+    return body + b"\0" * (size - len(body)) + stream
+
+
+@functools.lru_cache(maxsize=8)
+def jpeg_bytes(
+    width: int = 1400, height: int | None = None, fmt: str = "JPEG", mode: str = "RGB"
+) -> bytes:
+    from PIL import Image
+
+    image = Image.new(mode, (width, height or width), "navy" if mode == "RGB" else 80)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, quality=60)
+    return buffer.getvalue()
+
+
+def episode_yaml(number: int, **fields: object) -> str:
+    """A valid episode file; keyword fields replace or add top-level lines."""
+    values: dict[str, object] = {
+        "title": f'"Guest {number}: Topic, Topic, & Topic?"',
+        "date": f"2024-0{1 + number % 9}-0{1 + number % 9}T10:00:00+02:00",
+        "number": number,
+        "audio": f"audio/{number:03d}.mp3",
+        "description": f"|\n  Notes for episode {number} with a [link](https://example.org/{number}).",
+    }
+    values.update(fields)
+    return "".join(f"{key}: {value}\n" for key, value in values.items() if value is not None)
+
+
+ShowBuilder = Callable[..., Path]
+
+
+@pytest.fixture
+def make_show(tmp_path: Path) -> ShowBuilder:
+    """Build a show folder: podcast.yaml, cover art, and episodes 1..N with real MP3s.
+
+    `files` adds or replaces files (text or bytes) by path relative to the show.
+    """
+
+    def build(
+        episodes: int = 2,
+        files: dict[str, str | bytes] | None = None,
+        show_yaml: str = SHOW_YAML,
+        name: str = "show",
+    ) -> Path:
+        root = tmp_path / name
+        (root / "audio").mkdir(parents=True, exist_ok=True)
+        (root / "art").mkdir(exist_ok=True)
+        (root / "podcast.yaml").write_text(show_yaml, encoding="utf-8")
+        (root / "art" / "cover.jpg").write_bytes(jpeg_bytes())
+        for n in range(1, episodes + 1):
+            (root / f"{n:03d}-episode.yaml").write_text(episode_yaml(n), encoding="utf-8")
+            (root / "audio" / f"{n:03d}.mp3").write_bytes(mp3_bytes(1.0 + n / 4))
+        for relpath, content in (files or {}).items():
+            target = root / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(textwrap.dedent(content), encoding="utf-8")
+        return root
+
+    return build
+
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_SHOW = REPO / "episodes"

@@ -1,0 +1,260 @@
+"""The feed as podcast apps see it: parsed by feedparser and podcastparser."""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+from mutagen.mp3 import MP3
+
+from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml, mp3_bytes
+from gaepod import fsio
+from gaepod.build import Options, publish_feed, run_check
+from gaepod.check import check_show
+from gaepod.errors import InvalidShowError
+from gaepod.feed import render
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+NOTES = """|
+  Fish & chips < 3 "quoted" and 'single' — café, naïve, Zoë 🎙️.
+
+  > A quote with 1 < 2 > 0 brackets & ampersands.
+
+  - [A link](https://example.org/?a=1&b=2)
+  - second item
+"""
+
+
+def build_feed(root: Path, out: Path, now: datetime = NOW) -> bytes:
+    publish_feed(Options(show=root, out=out, now=now))
+    return (out / "feed.xml").read_bytes()
+
+
+def parse_both(data: bytes) -> tuple[feedparser.FeedParserDict, dict]:
+    parsed = feedparser.parse(data)
+    podcast = podcastparser.parse("https://show.example.org/feed.xml", io.BytesIO(data))
+    return parsed, podcast
+
+
+def test_example_show_feed_is_what_apps_see(tmp_path: Path) -> None:
+    data = build_feed(EXAMPLE_SHOW, tmp_path / "public")
+    parsed, podcast = parse_both(data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    result = check_show(EXAMPLE_SHOW)
+    assert result.podcast is not None
+    published = result.podcast.published(NOW)
+    drafts = [e for e in result.podcast.episodes if e.is_draft]
+    assert drafts, "the example show keeps one draft to show that drafts stay out"
+    assert [e.title for e in parsed.entries] == [e.title for e in published]
+    assert len(podcast["episodes"]) == len(published)
+    assert len({e.id for e in parsed.entries}) == len(parsed.entries)
+    for entry, app_episode, episode in zip(
+        parsed.entries, podcast["episodes"], published, strict=True
+    ):
+        size = episode.audio.path.stat().st_size
+        (enclosure,) = entry.enclosures
+        assert enclosure.href == episode.enclosure_url
+        assert enclosure.type == "audio/mpeg"
+        assert int(enclosure.length) == size
+        assert app_episode["enclosures"][0]["file_size"] == size
+        seconds = round(MP3(episode.audio.path).info.length)
+        assert int(entry.itunes_duration) == seconds
+        assert app_episode["total_time"] == seconds
+        published_at = email.utils.parsedate_to_datetime(entry.published)
+        assert published_at == episode.date
+        assert app_episode["guid"] == episode.guid
+        assert app_episode["link"] == episode.page_url
+    assert parsed.feed.image.href == "https://crossroads.example.org/art/cover.jpg"
+    assert podcast["cover_url"] == "https://crossroads.example.org/art/cover.jpg"
+    assert podcast["itunes_categories"] == [["News", "Politics"], ["Society & Culture"]]
+    assert (tmp_path / "public" / "art" / "cover.jpg").read_bytes() == (
+        EXAMPLE_SHOW / "art" / "cover.jpg"
+    ).read_bytes()
+
+
+def test_show_notes_keep_special_characters(make_show, tmp_path: Path) -> None:
+    root = make_show(1, files={"001-episode.yaml": episode_yaml(1, description=NOTES)})
+    parsed, podcast = parse_both(build_feed(root, tmp_path / "out"))
+    html = parsed.entries[0].content[0].value
+    assert "Fish &amp; chips &lt; 3" in html
+    assert "café, naïve, Zoë 🎙️" in html
+    assert "<blockquote>" in html
+    assert 'href="https://example.org/?a=1&amp;b=2"' in html
+    text = podcast["episodes"][0]["description"]
+    assert "Fish & chips < 3 \"quoted\" and 'single'" in text
+    assert "A quote with 1 < 2 > 0 brackets & ampersands." in text
+
+
+def test_explicit_is_true_or_false_never_yes_no(make_show, tmp_path: Path) -> None:
+    root = make_show(2, files={"002-episode.yaml": episode_yaml(2, explicit="true")})
+    data = build_feed(root, tmp_path / "out")
+    tree = etree.fromstring(data)
+    channel_value = tree.find(f"channel/{ITUNES}explicit").text
+    item_values = [e.text for e in tree.findall(f"channel/item/{ITUNES}explicit")]
+    assert channel_value == "false"
+    assert item_values == ["true", "false"]  # newest (episode 2) first
+    _parsed, podcast = parse_both(data)
+    assert [e["explicit"] for e in podcast["episodes"]] == [True, False]
+
+
+def test_newest_first_and_last_build_date_from_data(make_show, tmp_path: Path) -> None:
+    root = make_show(3)
+    parsed, _ = parse_both(build_feed(root, tmp_path / "out"))
+    dates = [email.utils.parsedate_to_datetime(e.published) for e in parsed.entries]
+    assert dates == sorted(dates, reverse=True)
+    assert email.utils.parsedate_to_datetime(parsed.feed.updated) == dates[0]
+
+
+def test_feed_is_byte_identical_across_runs(make_show, tmp_path: Path) -> None:
+    root = make_show(3)
+    first = build_feed(root, tmp_path / "a")
+    mtime = (tmp_path / "a" / "feed.xml").stat().st_mtime_ns
+    second = build_feed(root, tmp_path / "b", now=NOW + timedelta(days=3))
+    assert first == second
+    report = publish_feed(Options(show=root, out=tmp_path / "a", now=NOW))
+    assert report.written.written == []
+    assert (tmp_path / "a" / "feed.xml").stat().st_mtime_ns == mtime
+
+
+def test_drafts_and_future_episodes_wait_for_their_time(make_show, tmp_path: Path) -> None:
+    future = "2027-01-10T09:00:00+01:00"
+    root = make_show(
+        3,
+        files={
+            "002-episode.yaml": episode_yaml(2, draft="true"),
+            "003-episode.yaml": episode_yaml(3, date=future),
+        },
+    )
+    parsed, _ = parse_both(build_feed(root, tmp_path / "out"))
+    assert [e.title for e in parsed.entries] == ["Guest 1: Topic, Topic, & Topic?"]
+    later = datetime(2027, 1, 10, 8, 0, 1, tzinfo=timezone.utc)
+    parsed, _ = parse_both(build_feed(root, tmp_path / "out", now=later))
+    assert [e.title for e in parsed.entries] == [
+        "Guest 3: Topic, Topic, & Topic?",
+        "Guest 1: Topic, Topic, & Topic?",
+    ]
+
+
+def test_feed_limit_keeps_the_newest(make_show, tmp_path: Path) -> None:
+    root = make_show(4, show_yaml=SHOW_YAML + "feed_limit: 2\n")
+    parsed, _ = parse_both(build_feed(root, tmp_path / "out"))
+    assert [e.itunes_episode for e in parsed.entries] == ["4", "3"]
+
+
+def test_zone_less_dates_use_the_show_timezone(make_show, tmp_path: Path) -> None:
+    root = make_show(1, files={"001-episode.yaml": episode_yaml(1, date="2024-07-01T09:30:00")})
+    parsed, _ = parse_both(build_feed(root, tmp_path / "out"))
+    assert parsed.entries[0].published == "Mon, 01 Jul 2024 09:30:00 +0200"
+
+
+def test_long_notes_fit_apples_description_limit(make_show, tmp_path: Path) -> None:
+    long_notes = "|\n" + "".join(f"  Paragraph {i} & more words here.\n\n" for i in range(300))
+    root = make_show(
+        1,
+        files={
+            "001-episode.yaml": episode_yaml(
+                1, description=long_notes, summary='"Short & sweet summary."'
+            )
+        },
+    )
+    data = build_feed(root, tmp_path / "out")
+    item = etree.fromstring(data).find("channel/item")
+    assert item.findtext("description") == "Short & sweet summary."
+    content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert "Paragraph 299 &amp; more" in content
+
+
+def test_chapters_reach_apps(make_show, tmp_path: Path) -> None:
+    chapters = (
+        '\n  - {start: "00:00:00.000", title: Intro}'
+        '\n  - {start: "00:00:01.250", title: "Part & two", url: "https://example.org/2"}'
+    )
+    root = make_show(1, files={"001-episode.yaml": episode_yaml(1, chapters=chapters)})
+    _, podcast = parse_both(build_feed(root, tmp_path / "out"))
+    assert podcast["episodes"][0]["chapters"] == [
+        {"start": 0, "title": "Intro"},
+        {"start": 1, "title": "Part & two", "href": "https://example.org/2"},  # whole seconds
+    ]
+    json_path = tmp_path / "out" / "episodes" / "001-episode" / "chapters.json"
+    assert '"startTime": 1.25' in json_path.read_text()
+
+
+def test_hostile_notes_never_reach_the_feed(make_show, tmp_path: Path) -> None:
+    hostile = """|
+  <script>alert('x')</script> <img src=x onerror="alert(1)">
+  [click](javascript:alert(1)) <iframe src="https://evil.example"></iframe>
+  <svg><script>alert(2)</script></svg> <a href="JAVASCRIPT:alert(3)">y</a>
+"""
+    root = make_show(1, files={"001-episode.yaml": episode_yaml(1, description=hostile)})
+    data = build_feed(root, tmp_path / "out").decode().lower()
+    for needle in ("<script", "&lt;script", "onerror", "javascript:", "iframe", "svg", "alert("):
+        assert needle not in data
+
+
+def test_invalid_show_keeps_the_published_feed(make_show, tmp_path: Path) -> None:
+    root = make_show(2)
+    out = tmp_path / "out"
+    before = build_feed(root, out)
+    stat = (out / "feed.xml").stat()
+    (root / "002-episode.yaml").write_text(episode_yaml(2, explicit="yes"))
+    with pytest.raises(InvalidShowError) as caught:
+        publish_feed(Options(show=root, out=out, now=NOW))
+    assert any(d.code == "E108" for d in caught.value.diagnostics)
+    assert (out / "feed.xml").read_bytes() == before
+    assert (out / "feed.xml").stat().st_mtime_ns == stat.st_mtime_ns
+
+
+def test_failed_write_leaves_old_feed_and_no_temp_files(
+    make_show, tmp_path: Path, monkeypatch
+) -> None:
+    root = make_show(2)
+    out = tmp_path / "out"
+    before = build_feed(root, out)
+    (root / "003-episode.yaml").write_text(episode_yaml(3))
+    (root / "audio" / "003.mp3").write_bytes(mp3_bytes(1.5))
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fsio.os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        publish_feed(Options(show=root, out=out, now=NOW))
+    assert (out / "feed.xml").read_bytes() == before
+    assert not list(out.rglob(".gaepod-tmp-*"))
+
+
+def test_published_files_are_world_readable(make_show, tmp_path: Path) -> None:
+    root = make_show(1)
+    build_feed(root, tmp_path / "out")
+    assert (tmp_path / "out" / "feed.xml").stat().st_mode & 0o777 == 0o644
+
+
+def test_refuses_output_inside_the_show(make_show) -> None:
+    root = make_show(1)
+    with pytest.raises(Exception, match="overlaps the show folder"):
+        publish_feed(Options(show=root, out=root / "public", now=NOW))
+
+
+def test_check_warns_when_the_feed_gets_too_large(make_show, monkeypatch) -> None:
+    root = make_show(2)
+    monkeypatch.setattr("gaepod.build.LARGE_FEED_BYTES", 1000)
+    result = run_check(Options(show=root, out=Path("unused"), now=NOW))
+    assert result.is_ok
+    assert [d.code for d in result.warnings] == ["W180"]
+
+
+def test_render_is_pure(make_show) -> None:
+    root = make_show(2)
+    podcast = check_show(root).podcast
+    assert podcast is not None
+    assert render(podcast, NOW) == render(podcast, NOW)
+    assert not (root / "feed.xml").exists()
+    assert os.listdir(root) == os.listdir(root)
