@@ -258,3 +258,30 @@ def test_render_is_pure(make_show) -> None:
     assert render(podcast, NOW) == render(podcast, NOW)
     assert not (root / "feed.xml").exists()
     assert os.listdir(root) == os.listdir(root)
+
+
+def test_remote_audio_keeps_its_url_length_and_duration(make_show, tmp_path: Path) -> None:
+    remote = (
+        'title: "Imported: An Old Episode"\n'
+        "date: 2019-03-01T08:00:00Z\n"
+        "guid: tag:old-host.example,2019:42\n"
+        "audio_url: https://old-host.example/media/ep42.mp3?src=feed\n"
+        "length: 12345678\n"
+        'duration: "01:02:03"\n'
+    )
+    root = make_show(1, files={"042-imported.yaml": remote})
+    parsed, podcast = parse_both(build_feed(root, tmp_path / "out"))
+    entry = parsed.entries[-1]
+    assert entry.id == "tag:old-host.example,2019:42"
+    (enclosure,) = entry.enclosures
+    assert enclosure.href == "https://old-host.example/media/ep42.mp3?src=feed"
+    assert enclosure.length == "12345678"
+    assert enclosure.type == "audio/mpeg"
+    assert podcast["episodes"][-1]["total_time"] == 3723
+
+
+def test_remote_audio_without_length_warns(make_show) -> None:
+    remote = 'title: "X"\ndate: 2019-03-01T08:00:00Z\naudio_url: https://h.example/a.mp3\n'
+    result = check_show(make_show(1, files={"002-x.yaml": remote}))
+    assert result.is_ok
+    assert sorted(d.code for d in result.warnings) == ["W147", "W148"]

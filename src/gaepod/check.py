@@ -80,7 +80,7 @@ def cross_file_problems(episodes: Iterable[Episode]) -> list[Diagnostic]:
         keys: dict[str, object] = {
             "guid": episode.guid,
             "slug": episode.slug.casefold(),
-            "audio": episode.audio.path,
+            "audio": episode.audio.path or episode.enclosure_url,
         }
         if episode.number is not None:
             keys["number"] = (episode.season, episode.number)
@@ -95,6 +95,8 @@ def cross_file_problems(episodes: Iterable[Episode]) -> list[Diagnostic]:
 
 def _duplicate(kind: str, episode: Episode, first: Episode) -> Diagnostic:
     field_name = {"guid": "guid", "number": "number", "slug": "slug", "audio": "audio"}[kind]
+    if kind == "audio" and episode.audio.is_remote:
+        field_name = "audio_url"
     line, column = episode.positions.get(field_name, (0, 0))
     other = first.source.name
     messages = {

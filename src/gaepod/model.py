@@ -34,9 +34,13 @@ class Status(enum.Enum):
 
 @dataclass(frozen=True)
 class AudioFacts:
-    """What the audio file's headers say: the one probe every stage uses."""
+    """What the audio file's headers say: the one probe every stage uses.
 
-    path: Path
+    For an episode whose audio stays on another host (imported shows), `path`
+    is None and the facts come from the episode file (`length`, `duration`).
+    """
+
+    path: Path | None
     size: int
     mtime_ns: int
     format: str  # "mp3" | "m4a"
@@ -51,6 +55,10 @@ class AudioFacts:
     def duration_seconds(self) -> int:
         """Whole seconds, rounded, as `itunes:duration` wants them."""
         return (self.duration_ms + 500) // 1000
+
+    @property
+    def is_remote(self) -> bool:
+        return self.path is None
 
 
 @dataclass(frozen=True)

@@ -13,29 +13,14 @@ from .load import Mapping, Node, Scalar, read_document
 from .model import AudioFacts, Chapter, Episode, EpisodeType, Person, Transcript
 from .paths import SLUG, PathError, public_relpath, resolve_inside, slugify, url_join
 from .validate_show import ShowContext, read_language
-from .vocab import TRANSCRIPT_TYPES
+from .vocab import AUDIO_TYPES, TRANSCRIPT_TYPES
 
+REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
 EPISODE_FIELDS = (
-    "title",
-    "date",
-    "audio",
-    "guid",
-    "number",
-    "season",
-    "episode_type",
-    "explicit",
-    "summary",
-    "description",
-    "guests",
-    "tags",
-    "chapters",
-    "image",
-    "draft",
-    "block",
-    "language",
-    "slug",
-    "transcript",
-)
+    "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
+    "summary", "description", "guests", "tags", "chapters", "image", "draft", "block",
+    "language", "slug", "transcript", *REMOTE_AUDIO_FIELDS,
+)  # fmt: skip
 GUEST_FIELDS = ("name", "url", "bio")
 CHAPTER_FIELDS = ("start", "title", "url")
 DESCRIPTION_LIMIT = 4000  # bytes Apple shows of <description>
@@ -93,8 +78,7 @@ def _read_fields(
         show.zone,
         show.zone_name,
     )
-    audio_node = need(doc, "audio", "episode", "audio: audio/0001.mp3")
-    audio, relpath = _read_audio(reader, audio_node, path, show)
+    audio, enclosure_url = _read_any_audio(reader, doc, path, show)
     slug = _read_slug(reader, doc.get("slug"), path)
     guid = reader.text(doc.get("guid"), "guid", max_length=500) or path.stem
     number = reader.integer(doc.get("number"), "number", minimum=1)
@@ -130,9 +114,9 @@ def _read_fields(
     chapters = _read_chapters(reader, doc.get("chapters"), audio)
     image = read_artwork(reader, doc.get("image"), "image", path.parent, show.root, show.link)
     transcript = _read_transcript(reader, doc.get("transcript"), path, show)
-    if None in (title, date, audio, relpath, slug):
+    if None in (title, date, audio, enclosure_url, slug):
         return None
-    assert title and date and audio and relpath and slug
+    assert title and date and audio and enclosure_url and slug
     positions = {key: (value.line, value.column) for key, (_k, value) in doc.entries.items()}
     return Episode(
         source=path,
@@ -141,7 +125,7 @@ def _read_fields(
         date=date,
         guid=guid,
         audio=audio,
-        enclosure_url=url_join(show.media_base_url, relpath),
+        enclosure_url=enclosure_url,
         page_url=f"{show.link}episodes/{slug}/",
         summary=summary,
         description_md=description,
@@ -183,6 +167,89 @@ def _read_slug(reader: FieldReader, node: Node | None, path: Path) -> str | None
         )
         return None
     return slug
+
+
+def _read_any_audio(
+    reader: FieldReader, doc: Mapping, path: Path, show: ShowContext
+) -> tuple[AudioFacts | None, str | None]:
+    """A local file (`audio:`) or, for audio that stays on another host, `audio_url:`."""
+    has_local = doc.get("audio") is not None
+    remote_keys = [key for key in REMOTE_AUDIO_FIELDS if doc.get(key) is not None]
+    if has_local and remote_keys:
+        node = doc.entries[remote_keys[0]][0]
+        reader.error(
+            node,
+            "E154",
+            f"'{remote_keys[0]}' is for remote audio, but 'audio' is set",
+            "use either `audio:` (a local file) or `audio_url:` + `length:` + `duration:` "
+            "(audio hosted elsewhere)",
+        )
+        return None, None
+    if remote_keys:
+        return _read_remote_audio(reader, doc)
+    audio_node = reader.require(doc, "audio", "episode", "audio: audio/0001.mp3")
+    audio, relpath = _read_audio(reader, audio_node, path, show)
+    if audio is None or relpath is None:
+        return None, None
+    return audio, url_join(show.media_base_url, relpath)
+
+
+def _read_remote_audio(reader: FieldReader, doc: Mapping) -> tuple[AudioFacts | None, str | None]:
+    example = "audio_url: https://cdn.example.org/1.mp3"
+    url_node = reader.require(doc, "audio_url", "episode", example)
+    url = reader.url(url_node, "audio_url")
+    length_node = doc.get("length")
+    length = reader.integer(length_node, "length", minimum=0)
+    if length_node is None:
+        reader.warn(
+            doc,
+            "W147",
+            "remote audio without 'length' (bytes); the feed says 0",
+            "Apple requires the enclosure length: add `length: <file size in bytes>`",
+        )
+    elif length == 0:
+        reader.warn(
+            length_node,
+            "W147",
+            "'length' is 0; the feed says 0",
+            "Apple requires the enclosure length: set the file size in bytes",
+        )
+    duration_node = doc.get("duration")
+    duration_ms = reader.clock(duration_node, "duration")
+    if duration_node is None:
+        reader.warn(
+            doc,
+            "W148",
+            "remote audio without 'duration'",
+            'apps show no length: add `duration: "HH:MM:SS"`',
+        )
+    mime = reader.text(doc.get("type"), "type")
+    if url is None:
+        return None, None
+    suffix = PurePosixPath(url.split("?", 1)[0]).suffix.lower()
+    known = AUDIO_TYPES.get(suffix)
+    if mime is None:
+        if known is None:
+            reader.error(
+                url_node,
+                "E149",
+                f"cannot tell the audio type of '{url}'",
+                "add `type: audio/mpeg` (or the file's MIME type)",
+            )
+            return None, None
+        mime = known[1]
+    facts = AudioFacts(
+        path=None,
+        size=length or 0,
+        mtime_ns=0,
+        format=known[0] if known else mime.split("/")[-1],
+        mime=mime,
+        duration_ms=duration_ms or 0,
+        bitrate=0,
+        sample_rate=0,
+        channels=0,
+    )
+    return facts, url
 
 
 def _read_audio(
