@@ -284,4 +284,4 @@ def test_remote_audio_without_length_warns(make_show) -> None:
     remote = 'title: "X"\ndate: 2019-03-01T08:00:00Z\naudio_url: https://h.example/a.mp3\n'
     result = check_show(make_show(1, files={"002-x.yaml": remote}))
     assert result.is_ok
-    assert sorted(d.code for d in result.warnings) == ["W147", "W148"]
+    assert sorted(d.code for d in result.warnings) == ["W143", "W147", "W148"]  # W143: no notes
