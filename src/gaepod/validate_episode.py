@@ -316,7 +316,14 @@ def _read_chapters(
         url = reader.url(entry.get("url"), "chapter url")
         if start is None or title is None:
             continue
-        if previous is not None and start <= previous[0]:
+        if previous is not None and start == previous[0]:
+            reader.warn(
+                start_node,
+                "W155",
+                f"two chapters start at {_clock(start)} (line {previous[1].line})",
+                "players show only one of them; give each chapter its own start",
+            )
+        elif previous is not None and start < previous[0]:
             reader.error(
                 start_node,
                 "E155",
