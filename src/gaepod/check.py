@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import BuildCache
 from .errors import Diagnostic, Severity, has_errors, sort_key
-from .model import Episode, Podcast
+from .model import Episode, Podcast, Show
 from .validate_episode import read_episode
-from .validate_show import SHOW_FILE, read_show
+from .validate_show import SHOW_FILE, ShowContext, read_show
 
 NOT_EPISODES = {SHOW_FILE, "published.yaml"}
 
@@ -45,8 +46,12 @@ def episode_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
-def check_show(root: Path) -> CheckResult:
-    """Validate the show and every episode; never raises on bad input."""
+def check_show(root: Path, cache: BuildCache | None = None) -> CheckResult:
+    """Validate the show and every episode; never raises on bad input.
+
+    With a cache, files whose inputs did not change since the last run are not
+    read again (their earlier result is reused, diagnostics included).
+    """
     if not root.is_dir():
         missing = Diagnostic(
             root,
@@ -57,19 +62,56 @@ def check_show(root: Path) -> CheckResult:
             "pass --show PATH (the folder holding podcast.yaml)",
         )
         return CheckResult(None, [missing])
-    show, context, diagnostics = read_show(root)
+    show, context, diagnostics = _read_show(root, cache)
     episodes: list[Episode] = []
     files = episode_files(root)
+    context_key = repr(context)
     for path in files:
-        episode, found = read_episode(path, context)
+        episode, found = _read_episode(path, context, context_key, cache)
         diagnostics.extend(found)
         if episode is not None:
             episodes.append(episode)
+    if cache is not None:
+        cache.forget_missing({root / SHOW_FILE, *files})
     diagnostics.extend(cross_file_problems(episodes))
     episodes.sort(key=Episode.sort_key)
     podcast = Podcast(show, tuple(episodes)) if show is not None else None
     diagnostics.sort(key=sort_key)
     return CheckResult(podcast, diagnostics, len(files))
+
+
+def _read_show(
+    root: Path, cache: BuildCache | None
+) -> tuple[Show | None, ShowContext, list[Diagnostic]]:
+    path = root / SHOW_FILE
+    if cache is not None:
+        record = cache.lookup(path, "show")
+        if record is not None and record.show is not None and record.context is not None:
+            return record.show, record.context, list(record.diagnostics)
+    show, context, diagnostics = read_show(root)
+    if cache is not None and show is not None:
+        cache.remember(
+            path, "show", [show.image.source], show=show, context=context, diagnostics=diagnostics
+        )
+    return show, context, diagnostics
+
+
+def _read_episode(
+    path: Path, context: ShowContext, context_key: str, cache: BuildCache | None
+) -> tuple[Episode | None, list[Diagnostic]]:
+    if cache is not None:
+        record = cache.lookup(path, context_key)
+        if record is not None and record.episode is not None:
+            return record.episode, list(record.diagnostics)
+    episode, diagnostics = read_episode(path, context)
+    if cache is not None and episode is not None:  # invalid files are always read again
+        deps = [
+            episode.audio.path,
+            episode.image.source if episode.image else None,
+            episode.transcript.source if episode.transcript else None,
+        ]
+        cache.remember(path, context_key, deps, episode=episode, diagnostics=diagnostics)
+    return episode, diagnostics
 
 
 def cross_file_problems(episodes: Iterable[Episode]) -> list[Diagnostic]:

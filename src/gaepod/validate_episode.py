@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from .artwork import read_artwork
 from .audio import AudioProbeError, probe
-from .errors import Diagnostic
+from .errors import Diagnostic, Severity
 from .fields import FieldReader, is_http_url
 from .load import Mapping, Node, Scalar, read_document
 from .model import AudioFacts, Chapter, Episode, EpisodeType, Person, Transcript
@@ -53,9 +54,31 @@ def read_episode(path: Path, show: ShowContext) -> tuple[Episode | None, list[Di
         )
         return None, reader.diagnostics
     episode = _read_fields(reader, document.root, path, show)
-    if any(d.is_error for d in reader.diagnostics):
-        return None, reader.diagnostics
-    return episode, reader.diagnostics
+    diagnostics = reader.diagnostics
+    if _is_marked_draft(document.root):
+        # An unfinished draft must not stop the rest of the show from publishing.
+        diagnostics = [_as_draft_warning(d) for d in diagnostics]
+        if any(d.is_error for d in reader.diagnostics):
+            return None, diagnostics
+    if any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    return episode, diagnostics
+
+
+def _is_marked_draft(doc: Mapping) -> bool:
+    node = doc.get("draft")
+    return isinstance(node, Scalar) and node.is_plain and node.value.strip() in ("true", "True")
+
+
+def _as_draft_warning(diagnostic: Diagnostic) -> Diagnostic:
+    if not diagnostic.is_error:
+        return diagnostic
+    return replace(
+        diagnostic,
+        severity=Severity.WARNING,
+        message=f"draft: {diagnostic.message}",
+        hint=f"{diagnostic.hint}; fix this before removing `draft: true`".lstrip("; "),
+    )
 
 
 def _read_fields(

@@ -1,0 +1,125 @@
+"""The build cache under `<show>/.gaepod/`: a speed-up only, never a source of truth.
+
+It remembers, per input file, what validation produced together with the
+stamps (mtime, size, inode) of every file that result was read from, and,
+per output file, the key of the inputs it was rendered from. A stamp that
+differs, a missing or unreadable cache, or a cache from another gaepod
+version simply means "work it out again": deleting the cache gives the same
+output, only slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .errors import Diagnostic
+from .model import Episode, Show
+
+if TYPE_CHECKING:
+    from .validate_show import ShowContext
+
+CACHE_FILE = "cache.pickle"
+FORMAT = f"gaepod-cache-3/{__version__}"
+
+Stamp = tuple[int, int, int]
+
+
+def stamp(path: Path) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@dataclass
+class ValidationRecord:
+    context_key: str
+    deps: dict[Path, Stamp | None]  # every file the result was read from
+    episode: Episode | None
+    show: Show | None
+    context: ShowContext | None
+    diagnostics: list[Diagnostic]
+
+    def is_current(self, context_key: str) -> bool:
+        return self.context_key == context_key and all(
+            stamp(path) == old for path, old in self.deps.items()
+        )
+
+
+@dataclass
+class OutputRecord:
+    key: str  # hash of everything the file's bytes came from
+    stamp: Stamp | None  # of the written file, to notice edits or deletions
+
+
+@dataclass
+class BuildCache:
+    format: str = FORMAT
+    validations: dict[Path, ValidationRecord] = field(default_factory=dict)
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    fingerprint: str = ""  # of the last successful build's inputs and outputs
+    hits: int = 0  # counters for --verbose; not saved meaningfully
+    misses: int = 0
+
+    def lookup(self, path: Path, context_key: str) -> ValidationRecord | None:
+        record = self.validations.get(path)
+        if record is not None and record.is_current(context_key):
+            self.hits += 1
+            return record
+        self.misses += 1
+        return None
+
+    def remember(
+        self,
+        path: Path,
+        context_key: str,
+        deps: Iterable[Path | None],
+        episode: Episode | None = None,
+        show: Show | None = None,
+        context: ShowContext | None = None,
+        diagnostics: list[Diagnostic] | None = None,
+    ) -> None:
+        files = {path, *(d for d in deps if d is not None)}
+        self.validations[path] = ValidationRecord(
+            context_key,
+            {p: stamp(p) for p in files},
+            episode,
+            show,
+            context,
+            diagnostics or [],
+        )
+
+    def forget_missing(self, present: set[Path]) -> None:
+        for path in list(self.validations):
+            if path not in present:
+                del self.validations[path]
+
+
+def load_cache(state_dir: Path) -> BuildCache:
+    """The saved cache, or an empty one when it is missing, stale or unreadable."""
+    path = state_dir / CACHE_FILE
+    try:
+        with path.open("rb") as handle:
+            cache = pickle.load(handle)  # written only by gaepod, in the user's own folder
+    except Exception:  # any damage means: start from nothing
+        return BuildCache()
+    if not isinstance(cache, BuildCache) or cache.format != FORMAT:
+        return BuildCache()
+    cache.hits = cache.misses = 0
+    return cache
+
+
+def save_cache(state_dir: Path, cache: BuildCache) -> None:
+    from .fsio import atomic_write
+
+    with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
+        state_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(state_dir / CACHE_FILE, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,51 @@
+"""`gaepod new`: the next episode file, as a draft that does not block publishing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import mp3_bytes
+from gaepod.check import check_show
+from gaepod.errors import GaepodError
+from gaepod.scaffold import create_episode
+
+NOW = datetime(2026, 11, 24, 12, 7, 30, tzinfo=timezone.utc)
+
+
+def test_new_episode_gets_next_number_slug_and_show_timezone(make_show) -> None:
+    root = make_show(2)
+    created = create_episode(root, "Zoë Dubois: Ports, Power, & Pipelines?", NOW)
+    assert created.path.name == "003-zoe-dubois-ports-power-pipelines.yaml"
+    text = created.path.read_text()
+    assert "date: 2026-11-24T13:15:00+01:00" in text  # 12:07 UTC rounded up, Europe/Madrid
+    assert "number: 3" in text and "draft: true" in text
+    result = check_show(root)
+    assert result.is_ok, [d.format() for d in result.errors]
+    assert any(d.message.startswith("draft: audio file not found") for d in result.warnings)
+
+
+def test_two_new_drafts_do_not_share_a_number(make_show) -> None:
+    root = make_show(1)
+    first = create_episode(root, "First: A", NOW)
+    second = create_episode(root, "Second: B", NOW)
+    assert (first.number, second.number) == (2, 3)
+
+
+def test_new_with_audio_copies_it_and_checks_clean(make_show, tmp_path) -> None:
+    root = make_show(1)
+    source = tmp_path / "recording.mp3"
+    source.write_bytes(mp3_bytes(2.0))
+    created = create_episode(root, "Guest: Topic", NOW, audio=source)
+    assert created.audio == root / "audio" / "002.mp3"
+    assert created.audio.read_bytes() == source.read_bytes()
+    result = check_show(root)
+    assert result.is_ok and not any(d.message.startswith("draft:") for d in result.warnings)
+
+
+def test_new_refuses_unsupported_audio(make_show, tmp_path) -> None:
+    root = make_show(1)
+    (tmp_path / "x.wav").write_bytes(b"RIFF")
+    with pytest.raises(GaepodError, match="unsupported audio type"):
+        create_episode(root, "Guest: Topic", NOW, audio=tmp_path / "x.wav")
