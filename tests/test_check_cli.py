@@ -287,11 +287,6 @@ def test_markup_in_the_show_title_and_folder_name_is_printed_literally(runner, m
     assert result.stderr.startswith(f"{folder}/001-episode.yaml:1:8: warning[W141]: ")
 
 
-@pytest.mark.xfail(
-    reason="cli._consoles(): rich Console has emoji=True, so ':smile:' in user text "
-    "is printed as an emoji and the reported value differs from the file",
-    strict=True,
-)
 def test_emoji_codes_in_user_text_are_printed_literally(runner, make_show, in_tmp):
     make_show(
         episodes=2,

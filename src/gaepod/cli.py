@@ -47,8 +47,9 @@ NowOption = Annotated[
 
 
 def _consoles() -> tuple[Console, Console]:
-    out = Console(soft_wrap=True, highlight=False)
-    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    # emoji=False: ":smile:" in a title is text, not a code to replace
+    out = Console(soft_wrap=True, highlight=False, emoji=False)
+    err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
     return out, err
 
 

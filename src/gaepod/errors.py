@@ -59,7 +59,7 @@ class Diagnostic:
         text = f"{self.location(relative_to)}: {self.severity.value}[{self.code}]: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
-        return text
+        return _visible(text)
 
 
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
@@ -91,3 +91,13 @@ class OutputError(GaepodError):
 
 class LockedError(GaepodError):
     exit_code = ExitCode.LOCKED
+
+
+def _visible(text: str) -> str:
+    """Show control characters from user input as escapes instead of sending them to a terminal."""
+    return "".join(
+        ch
+        if ch in "\n\t" or (ord(ch) >= 32 and not 0x7F <= ord(ch) <= 0x9F)
+        else f"\\x{ord(ch):02x}"
+        for ch in text
+    )

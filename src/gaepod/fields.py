@@ -293,7 +293,15 @@ class FieldReader:
                 f"'{field}' has no time of day; using midnight {zone_name}",
                 f"write {example}",
             )
-        return moment.replace(tzinfo=zone)
+        local = moment.replace(tzinfo=zone)
+        if local.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != moment:
+            self.warn(
+                node,
+                "W117",
+                f"'{field}' {value} does not exist in {zone_name} (the clocks jump forward then)",
+                "write the time with its UTC offset",
+            )
+        return local
 
     def clock(self, node: Node | None, field: str) -> int | None:
         """A position in the audio as milliseconds: `HH:MM:SS.mmm`, `MM:SS` or seconds."""

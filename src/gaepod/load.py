@@ -127,8 +127,14 @@ def parse_document(path: Path, data: bytes) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
+        at_tab = mark is not None and _char_at(text, mark.line, mark.column) == "\t"
         return _failed(
-            path, line, column, "E005", f"YAML syntax error: {problem}", _syntax_hint(problem)
+            path,
+            line,
+            column,
+            "E005",
+            f"YAML syntax error: {problem}",
+            _syntax_hint(problem, at_tab),
         )
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         return _failed(path, 0, 0, "E005", f"YAML syntax error: {exc}", "")
@@ -137,11 +143,11 @@ def parse_document(path: Path, data: bytes) -> Document:
     return Document(path, None if builder.stopped else builder.root, builder.diagnostics)
 
 
-def _syntax_hint(problem: str) -> str:
+def _syntax_hint(problem: str, at_tab: bool = False) -> str:
+    if at_tab or "found character '\\t'" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return 'a value containing ": " must be quoted, e.g. title: "Guest: Topic"'
-    if "found character '\\t'" in problem or "tab" in problem:
-        return "indent with spaces, not tabs"
     if "could not find expected ':'" in problem:
         return "each line inside a mapping needs `key: value`"
     return "check indentation and quoting around this position"
@@ -304,11 +310,24 @@ def _failed(path: Path, line: int, column: int, code: str, message: str, hint: s
     return Document(path, None, [Diagnostic(path, line, column, code, message, hint)])
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based (line, column), counting lines as libyaml does."""
+    lines = _LINE_BREAK.split(text)
+    if line < len(lines) and column < len(lines[line]):
+        return lines[line][column]
+    return ""
+
+
 def _position_of(data: bytes, offset: int) -> tuple[int, int]:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+    return _position_of_text(data[:offset].decode("utf-8", "replace"), None)
 
 
-def _position_of_text(text: str, offset: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+def _position_of_text(text: str, offset: int | None) -> tuple[int, int]:
+    """1-based line and column of `offset`; \r\n, \r and \n all end a line (as in YAML)."""
+    head = text if offset is None else text[:offset]
+    breaks = list(_LINE_BREAK.finditer(head))
+    line_start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, len(head) - line_start + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import timezone
 from pathlib import Path, PurePosixPath
 
 from .artwork import read_artwork
@@ -98,8 +99,8 @@ def _read_fields(
     date = reader.datetime(
         need(doc, "date", "episode", "date: 2025-05-07T09:30:00-05:00"),
         "date",
-        show.zone,
-        show.zone_name,
+        show.zone if show.is_readable else timezone.utc,
+        show.zone_name if show.is_readable else "UTC",
     )
     audio, enclosure_url = _read_any_audio(reader, doc, path, show)
     slug = _read_slug(reader, doc.get("slug"), path)

@@ -57,6 +57,9 @@ class ShowContext:
     media_base_url: str
     zone: tzinfo | None
     zone_name: str | None
+    # False when podcast.yaml could not be read: episode dates then cannot be
+    # judged against its timezone, and the show's own error is what to fix.
+    is_readable: bool = False
 
 
 def read_show(root: Path) -> tuple[Show | None, ShowContext, list[Diagnostic]]:
@@ -75,6 +78,17 @@ def read_show(root: Path) -> tuple[Show | None, ShowContext, list[Diagnostic]]:
         return None, context, [diagnostic]
     document = read_document(path)
     if document.root is None:
+        if not document.diagnostics:
+            document.diagnostics.append(
+                Diagnostic(
+                    path,
+                    0,
+                    0,
+                    "E140",
+                    f"{SHOW_FILE} is empty",
+                    "add the show's title, link, feed_url, ... (see the README's YAML reference)",
+                )
+            )
         return None, context, document.diagnostics
     reader = FieldReader(path)
     reader.diagnostics.extend(document.diagnostics)
@@ -121,6 +135,7 @@ def _read_fields(
         media_base or "https://example.invalid/",
         zone,
         zone_name,
+        is_readable=True,
     )
     image_node = need(doc, "image", "show", "image: art/cover.jpg")
     image = read_artwork(reader, image_node, "image", path.parent, root, context.link)
@@ -187,8 +202,10 @@ def read_language(reader: FieldReader, node: Node | None, field: str = "language
     primary, _, region = value.replace("_", "-").partition("-")
     region_ok = (region.isalpha() and len(region) == 2) or (region.isdigit() and len(region) == 3)
     if primary.lower() not in LANGUAGE_CODES or (region and not region_ok):
-        close = difflib.get_close_matches(primary.lower(), sorted(LANGUAGE_CODES), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "use an ISO 639-1 code such as en or es"
+        hint = "use an ISO 639-1 code such as en or es"
+        guess = primary[:2].lower()  # "eng", "english", "Español" -> en / es
+        if guess in LANGUAGE_CODES:
+            hint = f"did you mean '{guess}'?"
         reader.error(node, "E131", f"unknown language code '{value}'", hint)
         return None
     return primary.lower() + (f"-{region.lower()}" if region else "")
