@@ -47,6 +47,7 @@ class ValidationRecord:
     show: Show | None
     context: ShowContext | None
     diagnostics: list[Diagnostic]
+    digest: str = ""  # of the episode/show object: a cheap key for what it renders into
 
     def is_current(self, context_key: str) -> bool:
         return self.context_key == context_key and all(
@@ -95,12 +96,31 @@ class BuildCache:
             show,
             context,
             diagnostics or [],
+            digest_of(episode if episode is not None else show),
         )
+
+    def digest(self, source: Path, value: object) -> str:
+        """The digest stored when `value` was validated, or a fresh one."""
+        record = self.validations.get(source)
+        if (
+            record is not None
+            and record.digest
+            and (record.episode is value or record.show is value)
+        ):
+            return record.digest
+        return digest_of(value)
 
     def forget_missing(self, present: set[Path]) -> None:
         for path in list(self.validations):
             if path not in present:
                 del self.validations[path]
+
+
+def digest_of(value: object) -> str:
+    """A short, stable fingerprint of plain model data."""
+    import hashlib
+
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
 
 
 def load_cache(state_dir: Path) -> BuildCache:

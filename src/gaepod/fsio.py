@@ -112,6 +112,30 @@ def sweep_temp_files(folder: Path, older_than_seconds: float = 60.0) -> int:
     return removed
 
 
+def remove_stale(out: Path, relpaths: list[str]) -> list[str]:
+    """Delete files an earlier build wrote that no build produces any more.
+
+    Only paths gaepod recorded as its own are touched, never anything else in
+    `out`; folders left empty by the removal go too.
+    """
+    removed = []
+    for relpath in sorted(relpaths):
+        target = output_path(out, relpath)
+        with contextlib.suppress(FileNotFoundError):
+            if target.is_symlink() or not target.is_file():
+                continue
+            target.unlink()
+            removed.append(relpath)
+            folder = target.parent
+            while folder != out and folder.is_relative_to(out):
+                try:
+                    folder.rmdir()  # only succeeds when empty
+                except OSError:
+                    break
+                folder = folder.parent
+    return removed
+
+
 @contextlib.contextmanager
 def locked(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
     """Hold an exclusive flock on `lock_path`; the OS releases it if the holder dies."""

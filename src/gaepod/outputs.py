@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import feed
-from .cache import BuildCache, OutputRecord, stamp
+from . import __version__, feed
+from .cache import BuildCache, OutputRecord, digest_of, stamp
 from .errors import OutputError
 from .fsio import atomic_copy, atomic_write, output_path
 from .model import Podcast
@@ -48,6 +48,25 @@ def feed_outputs(podcast: Podcast, now: datetime) -> list[Output]:
     """The feed and every file it points to that gaepod publishes (art, chapters, transcripts)."""
     outputs = [Output(feed.FEED_PATH, data=feed.render(podcast, now))]
     outputs.extend(_asset_outputs(podcast, now))
+    return outputs
+
+
+def keyed_feed_outputs(podcast: Podcast, now: datetime, cache: BuildCache) -> list[Output]:
+    """feed_outputs, rendered only when what they come from changed since the last build."""
+    show = podcast.show
+    episodes = podcast.in_feed(now)
+    parts = [feed.FEED_PATH, __version__, cache.digest(show.source, show)]
+    parts += [cache.digest(e.source, e) for e in episodes]
+    outputs = [
+        Output(feed.FEED_PATH, render=lambda: feed.render(podcast, now), key=digest_of(parts))
+    ]
+    for output in _asset_outputs(podcast, now):
+        if output.data is not None:  # chapter files: keyed by their episode
+            episode = next(e for e in podcast.episodes if feed.chapters_path(e) == output.relpath)
+            output = Output(
+                output.relpath, data=output.data, key=cache.digest(episode.source, episode)
+            )
+        outputs.append(output)
     return outputs
 
 
