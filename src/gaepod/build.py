@@ -8,12 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .check import CheckResult, check_show
 from .errors import Diagnostic, InvalidShowError, Severity
 from .feed import LARGE_FEED_BYTES, render
 from .fsio import locked, safe_output_dir, sweep_temp_files
 from .outputs import WriteReport, feed_outputs, write_outputs
+
+if TYPE_CHECKING:
+    from .tag import Progress, TagReport
 
 STATE_DIR = ".gaepod"
 LOCK_FILE = "lock"
@@ -68,11 +72,39 @@ def publish_feed(options: Options) -> FeedReport:
         _refuse_if_invalid(result, options.strict)
         assert result.podcast is not None
         now = options.moment()
+        from .tag import untagged_warnings  # advisory: never a reason to refuse
+
+        in_feed = result.podcast.in_feed(now)
+        result.diagnostics.extend(untagged_warnings(in_feed, result.podcast.show))
         outputs = feed_outputs(result.podcast, now)
         sweep_temp_files(out)
         written = write_outputs(out, outputs)
         feed_bytes = outputs[0].data or b""
         return FeedReport(result, written, len(result.podcast.in_feed(now)), len(feed_bytes))
+
+
+@dataclass
+class TagRunReport:
+    check: CheckResult
+    tags: TagReport
+
+
+def tag_audio(
+    options: Options,
+    *,
+    id3v24: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> TagRunReport:
+    """Check the show and, only if it is valid, write each episode's tags into its audio."""
+    from .tag import tag_show
+
+    with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
+        result = check_show(options.show)
+        _refuse_if_invalid(result, options.strict)
+        assert result.podcast is not None
+        tags = tag_show(result.podcast, id3v24=id3v24, dry_run=dry_run, progress=progress)
+        return TagRunReport(result, tags)
 
 
 def _refuse_if_invalid(result: CheckResult, strict: bool) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .audio import audio_problems
 from .cache import BuildCache
 from .errors import Diagnostic, Severity, has_errors, sort_key
 from .model import Episode, Podcast, Show
@@ -74,6 +75,8 @@ def check_show(root: Path, cache: BuildCache | None = None) -> CheckResult:
     if cache is not None:
         cache.forget_missing({root / SHOW_FILE, *files})
     diagnostics.extend(cross_file_problems(episodes))
+    for episode in episodes:
+        diagnostics.extend(audio_problems(episode))
     episodes.sort(key=Episode.sort_key)
     podcast = Podcast(show, tuple(episodes)) if show is not None else None
     diagnostics.sort(key=sort_key)

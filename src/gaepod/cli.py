@@ -7,8 +7,10 @@ go to stderr, results to stdout, and --quiet keeps successful runs silent.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -18,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .build import Options, publish_feed, run_check
+from .build import Options, TagRunReport, publish_feed, run_check, tag_audio
 from .errors import Diagnostic, ExitCode, GaepodError
 
 app = typer.Typer(
@@ -160,6 +162,86 @@ def feed(
             f"{report.episodes_in_feed} episodes, {report.feed_bytes:,} bytes "
             f"({changed})"
         )
+
+
+@app.command()
+def tag(
+    show: ShowOption = Path("episodes"),
+    id3v24: Annotated[
+        bool, typer.Option("--id3v24", help="Write MP3 tags as ID3v2.4 (default: v2.3).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
+    ] = False,
+    now: NowOption = None,
+) -> None:
+    """Write each episode's podcast tags (title, show, date, art, chapters) into its audio.
+
+    Files that already carry exactly these tags are not touched.
+
+    Example: gaepod tag --show episodes --dry-run
+    """
+    stdout, err = _consoles()
+    options = Options(show, Path("public"), now, strict, wait_for_lock=not no_wait)
+    try:
+        with _tag_progress(stdout, quiet) as progress:
+            report = tag_audio(options, id3v24=id3v24, dry_run=dry_run, progress=progress)
+    except GaepodError as error:
+        _fail(err, error, quiet)
+    _print_tag_report(stdout, err, report, quiet)
+    if report.tags.failures:
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+@contextlib.contextmanager
+def _tag_progress(
+    console: Console, quiet: bool
+) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on a terminal; nothing for cron, pipes and --quiet."""
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("tagging", total=None)
+
+        def advance(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=escape(name))
+
+        yield advance
+
+
+def _print_tag_report(stdout: Console, err: Console, report: TagRunReport, quiet: bool) -> None:
+    tags = report.tags
+    _print_diagnostics(err, tags.failures)
+    if quiet:
+        return
+    _print_diagnostics(err, report.check.warnings)
+    verb = "would tag" if tags.dry_run else "tagged"
+    for tagged in tags.changed:
+        shown = escape(_relative(tagged.path))
+        stdout.print(f"{verb} {shown}: {escape(', '.join(tagged.changes))}")
+    summary = f"{verb} {len(tags.changed)} file{'s' * (len(tags.changed) != 1)}"
+    summary += f", {tags.unchanged} already right"
+    if tags.skipped:
+        summary += f", {tags.skipped} remote skipped"
+    if tags.failures:
+        stdout.print(f"[red]✗[/] {summary}, {len(tags.failures)} failed")
+    else:
+        suffix = " (dry run: nothing written)" if tags.dry_run else ""
+        stdout.print(f"[green]✓[/] {summary}{suffix}")
+
+
+def _relative(path: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return str(path.relative_to(Path.cwd()))
+    return str(path)
 
 
 def _diagnostic_json(d: Diagnostic) -> dict[str, object]:

@@ -50,6 +50,7 @@ class AudioFacts:
     sample_rate: int
     channels: int
     is_vbr: bool = False
+    art_bytes: int = 0  # the largest picture already embedded in the file's tags
 
     @property
     def duration_seconds(self) -> int:

@@ -1,0 +1,254 @@
+"""`gaepod tag`: give every episode's audio file the podcast tags it should carry.
+
+For each episode with a local audio file: compute the wanted tags
+(tag_wanted, pure), compare them with the file's present tags, and only when
+they differ write them through tag_write (a verified copy swapped in with
+os.replace). Files already right are never rewritten, so their bytes, mtime
+and enclosure length stay as they are. Never prints; reports instead.
+
+A small record in `<show>/.gaepod/tags.json` remembers which file (size,
+mtime) got which tags, so `gaepod feed` can tell cheaply, without opening the
+audio, whether an episode still needs `gaepod tag`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import tag_id3, tag_mp4
+from .audio import probe
+from .errors import Diagnostic, Severity
+from .fsio import TEMP_PREFIX, atomic_write
+from .model import Episode, Podcast, Show
+from .paths import public_relpath
+from .tag_wanted import Cover, fingerprint, wanted_tags
+from .tag_write import replace_tagged
+from .vocab import AUDIO_TYPES
+
+STATE_DIR = ".gaepod"
+STATE_FILE = "tags.json"
+STATE_FORMAT = 1
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class TaggedFile:
+    path: Path
+    changes: tuple[str, ...]  # names of the frames/atoms written (or to write, in a dry run)
+
+
+@dataclass
+class TagReport:
+    changed: list[TaggedFile] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0  # episodes whose audio is on another host
+    failures: list[Diagnostic] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def tag_show(
+    podcast: Podcast,
+    *,
+    id3v24: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> TagReport:
+    """Tag every episode's local audio file; with `dry_run`, only report what would change.
+
+    Call it holding the show's lock (build.tag_audio does): it also removes the
+    half-made copies a killed run left beside the audio files.
+    """
+    show = podcast.show
+    local = [e for e in podcast.episodes if e.audio.path is not None]
+    report = TagReport(skipped=len(podcast.episodes) - len(local), dry_run=dry_run)
+    if not dry_run:
+        for folder in sorted({e.audio.path.parent for e in local if e.audio.path}):
+            _sweep_copies(folder)
+    state = _State()  # rebuilt from this run: files gone or failing drop out
+    for done, episode in enumerate(local, 1):
+        path = episode.audio.path
+        assert path is not None
+        try:
+            changes, key = _tag_episode(episode, show, 4 if id3v24 else 3, dry_run)
+        except Exception as exc:  # mutagen raises many types on bad input: report, go on
+            report.failures.append(_failure(episode, exc))
+        else:
+            if changes:
+                report.changed.append(TaggedFile(path, tuple(changes)))
+            else:
+                report.unchanged += 1
+            if not dry_run:
+                state.record(public_relpath(path, show.root), path, key)
+        if progress is not None:
+            progress(done, len(local), public_relpath(path, show.root))
+    if not dry_run:
+        state.save(show.root)
+    return report
+
+
+def _tag_episode(
+    episode: Episode, show: Show, version: int, dry_run: bool
+) -> tuple[list[str], str]:
+    """Tag one file if needed; return the changes and the fingerprint of its wanted tags."""
+    wanted = wanted_tags(episode, show)
+    cover, cover_digest = _cover(wanted.cover)
+    key = fingerprint(wanted, cover_digest)
+    path = episode.audio.path
+    assert path is not None
+    probe(path)  # AudioProbeError when the file stopped being readable audio since the check
+    if episode.audio.format == "mp3":
+        slots = tag_id3.slots(wanted, cover)
+        present = tag_id3.load(path)
+        changes = tag_id3.changes(present, slots, version)
+        if changes and not dry_run:
+            tags = present if present is not None else tag_id3.new_tags()
+
+            def write_id3(temp: Path) -> None:
+                tag_id3.apply(tags, slots)
+                tag_id3.save(tags, temp, version)
+
+            def left_id3(temp: Path) -> list[str]:
+                return tag_id3.changes(tag_id3.load(temp), slots, version)
+
+            replace_tagged(path, "mp3", write_id3, left_id3)
+        return changes, key
+    atoms = tag_mp4.atoms(wanted, cover)
+    audio = tag_mp4.load(path)
+    changes = tag_mp4.changes(audio, atoms)
+    if changes and not dry_run:
+
+        def write_mp4(temp: Path) -> None:
+            tag_mp4.apply(audio, atoms)
+            audio.save(temp)
+
+        def left_mp4(temp: Path) -> list[str]:
+            return tag_mp4.changes(tag_mp4.load(temp), atoms)
+
+        replace_tagged(path, "m4a", write_mp4, left_mp4)
+    return changes, key
+
+
+def needs_tagging(episode: Episode, show: Show) -> bool:
+    """True when the last `gaepod tag` did not leave this exact file with today's tags."""
+    return bool(untagged([episode], show))
+
+
+def untagged(episodes: Iterable[Episode], show: Show) -> list[Episode]:
+    """The episodes (local audio only) whose file is not known to carry its wanted tags.
+
+    Cheap: reads the small record `gaepod tag` keeps, never the audio files.
+    """
+    state = _State.load(show.root)
+    found = []
+    for episode in episodes:
+        facts = episode.audio
+        if facts.path is None:
+            continue
+        entry = state.files.get(public_relpath(facts.path, show.root))
+        if (
+            entry is None
+            or entry.get("size") != facts.size
+            or entry.get("mtime_ns") != facts.mtime_ns
+        ):
+            found.append(episode)
+            continue
+        wanted = wanted_tags(episode, show)
+        if entry.get("tags") != fingerprint(wanted, _cover(wanted.cover)[1]):
+            found.append(episode)
+    return found
+
+
+def untagged_warnings(episodes: Iterable[Episode], show: Show) -> list[Diagnostic]:
+    """One warning per episode whose audio `gaepod tag` has not tagged (for `gaepod feed`)."""
+    problems = []
+    for episode in untagged(episodes, show):
+        line, column = episode.positions.get("audio", (0, 0))
+        name = episode.audio.path.name if episode.audio.path else ""
+        problems.append(
+            Diagnostic(
+                episode.source,
+                line,
+                column,
+                "W205",
+                f"the audio file '{name}' is not tagged yet (or its tags are out of date)",
+                "run `gaepod tag` so that players show the episode's title, art and chapters",
+                Severity.WARNING,
+            )
+        )
+    return problems
+
+
+def _sweep_copies(folder: Path) -> None:
+    # Only tagging copies (hidden temp name + an audio suffix) directly in the
+    # folder: under the lock, any such file is a dead run's leftover.
+    for path in folder.glob(TEMP_PREFIX + "*"):
+        if path.suffix.lower() in AUDIO_TYPES and path.is_file():
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _failure(episode: Episode, exc: Exception) -> Diagnostic:
+    line, column = episode.positions.get("audio", (0, 0))
+    name = episode.audio.path.name if episode.audio.path else ""
+    reason = str(exc).strip() or type(exc).__name__
+    return Diagnostic(
+        episode.source,
+        line,
+        column,
+        "E206",
+        f"cannot tag '{name}': {reason}",
+        "the file was left exactly as it was; re-export it if it does not play",
+        Severity.ERROR,
+    )
+
+
+def _cover(cover: Cover | None) -> tuple[bytes | None, str]:
+    """The image to embed and its SHA-256 (None and "" when there is none)."""
+    if cover is None:
+        return None, ""
+    stat = os.stat(cover.path)
+    return _read_cover(cover.path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_cover(path: Path, size: int, mtime_ns: int) -> tuple[bytes, str]:
+    # Keyed by size and mtime: an edited image is read again, an unchanged one
+    # once per process however many episodes share it.
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class _State:
+    """What `gaepod tag` last left in each file: {relpath: {size, mtime_ns, tags}}."""
+
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> _State:
+        try:
+            data = json.loads((root / STATE_DIR / STATE_FILE).read_bytes())
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+            return cls()
+        files = data.get("files")
+        return cls(files if isinstance(files, dict) else {})
+
+    def record(self, relpath: str, path: Path, key: str) -> None:
+        stat = os.stat(path)
+        self.files[relpath] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "tags": key}
+
+    def save(self, root: Path) -> None:
+        data = {"format": STATE_FORMAT, "files": dict(sorted(self.files.items()))}
+        with contextlib.suppress(OSError):  # losing the record only costs a warning later
+            atomic_write(root / STATE_DIR / STATE_FILE, json.dumps(data, indent=1).encode())
