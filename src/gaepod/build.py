@@ -15,6 +15,7 @@ from .errors import Diagnostic, InvalidShowError, Severity
 from .feed import LARGE_FEED_BYTES, render
 from .fsio import locked, safe_output_dir, sweep_temp_files
 from .outputs import WriteReport, feed_outputs, write_outputs
+from .site import render_site, theme_dir
 
 if TYPE_CHECKING:
     from .tag import Progress, TagReport
@@ -81,6 +82,34 @@ def publish_feed(options: Options) -> FeedReport:
         written = write_outputs(out, outputs)
         feed_bytes = outputs[0].data or b""
         return FeedReport(result, written, len(result.podcast.in_feed(now)), len(feed_bytes))
+
+
+@dataclass
+class SiteReport:
+    check: CheckResult
+    written: WriteReport = field(default_factory=WriteReport)
+    pages: int = 0  # HTML pages in the site
+    episodes: int = 0  # published episodes
+
+
+def publish_site(options: Options) -> SiteReport:
+    """Check the show and, only if it is valid, (re)write the site with its feed and files.
+
+    The feed is part of it: every page links to it (subscribe button, RSS autodiscovery).
+    """
+    out = safe_output_dir(options.out, options.show)
+    with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
+        result = check_show(options.show)
+        _refuse_if_invalid(result, options.strict)
+        assert result.podcast is not None
+        now = options.moment()
+        site = render_site(result.podcast, now, theme_dir(options.show))
+        outputs = {o.relpath: o for o in feed_outputs(result.podcast, now)}
+        outputs.update((o.relpath, o) for o in site)  # artwork is in both: one copy
+        sweep_temp_files(out)
+        written = write_outputs(out, outputs.values())
+        pages = sum(o.relpath.endswith(".html") for o in site)
+        return SiteReport(result, written, pages, len(result.podcast.published(now)))
 
 
 @dataclass

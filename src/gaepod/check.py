@@ -10,6 +10,7 @@ from .audio import audio_problems
 from .cache import BuildCache
 from .errors import Diagnostic, Severity, has_errors, sort_key
 from .model import Episode, Podcast, Show
+from .site_pages import page_problems
 from .validate_episode import read_episode
 from .validate_show import SHOW_FILE, ShowContext, read_show
 
@@ -75,6 +76,7 @@ def check_show(root: Path, cache: BuildCache | None = None) -> CheckResult:
     if cache is not None:
         cache.forget_missing({root / SHOW_FILE, *files})
     diagnostics.extend(cross_file_problems(episodes))
+    diagnostics.extend(page_problems(root))
     for episode in episodes:
         diagnostics.extend(audio_problems(episode))
     episodes.sort(key=Episode.sort_key)

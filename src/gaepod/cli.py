@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .build import Options, TagRunReport, publish_feed, run_check, tag_audio
+from .build import Options, TagRunReport, publish_feed, publish_site, run_check, tag_audio
 from .errors import Diagnostic, ExitCode, GaepodError
 
 app = typer.Typer(
@@ -161,6 +161,40 @@ def feed(
             f"[green]✓[/] {escape(str(out / 'feed.xml'))}: "
             f"{report.episodes_in_feed} episodes, {report.feed_bytes:,} bytes "
             f"({changed})"
+        )
+
+
+@app.command()
+def site(
+    show: ShowOption = Path("episodes"),
+    out: OutOption = Path("public"),
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
+    ] = False,
+    now: NowOption = None,
+) -> None:
+    """Check the show, then write the static site (and its feed) into OUT.
+
+    Templates and static files in SHOW/theme/ replace the built-in ones; Markdown
+    files in SHOW/pages/ become pages of the site. Unchanged files are not rewritten.
+
+    Example: gaepod site --show episodes --out public
+    """
+    stdout, err = _consoles()
+    options = Options(show=show, out=out, now=now, strict=strict, wait_for_lock=not no_wait)
+    try:
+        report = publish_site(options)
+    except GaepodError as error:
+        _fail(err, error, quiet)
+    if not quiet:
+        _print_diagnostics(err, report.check.warnings)
+        count = len(report.written.written)
+        changed = f"{count} file{'s' * (count != 1)} written" if count else "nothing changed"
+        stdout.print(
+            f"[green]✓[/] {escape(str(out / 'index.html'))}: {report.pages} pages, "
+            f"{report.episodes} episodes ({changed}, {report.written.unchanged} unchanged)"
         )
 
 

@@ -1,0 +1,49 @@
+"""The site's search index: one small JSON file the search page's script loads.
+
+Each episode is reduced to its title, guests, tags, date, link and the set of
+distinct words of its show notes (case- and accent-folded), so the index stays
+small while the whole archive is searchable on a static host. Pure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from .site_views import EpisodeView
+
+SEARCH_PATH = "search.json"
+_WORD = re.compile(r"[^\W_]{2,}")
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents: 'Ñúñez' -> 'nunez' (search.js folds queries alike)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> str:
+    """The distinct folded words of `text`, in order of first use, space-separated."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(fold(text)):
+        seen.setdefault(word, None)
+    return " ".join(seen)
+
+
+def search_index(views: Sequence[EpisodeView]) -> bytes:
+    """JSON: {"episodes": [{t: title, u: link from the root, d: date, g, k, w}]}, newest first."""
+    entries = [
+        {
+            "t": view.title,
+            "u": view.href,
+            "d": view.date_text,
+            "g": [guest.name for guest in view.guests],
+            "k": [tag.name for tag in view.tags],
+            "w": words(f"{view.summary}\n{view.text}"),
+        }
+        for view in views
+    ]
+    text = json.dumps({"episodes": entries}, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode()
