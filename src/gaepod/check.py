@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .audio import audio_problems
@@ -136,7 +136,12 @@ def cross_file_problems(episodes: Iterable[Episode]) -> list[Diagnostic]:
             if first is None:
                 seen[kind][key] = episode
                 continue
-            problems.append(_duplicate(kind, episode, first))
+            problem = _duplicate(kind, episode, first)
+            if episode.is_draft or first.is_draft:  # drafts never block publishing
+                problem = replace(
+                    problem, severity=Severity.WARNING, message=f"draft: {problem.message}"
+                )
+            problems.append(problem)
     return problems
 
 

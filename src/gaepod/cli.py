@@ -232,6 +232,43 @@ def tag(
         raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
+@app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(metavar="FEED", help="A feed file or http(s) URL.")],
+    show: ShowOption = Path("episodes"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the show files already in the folder.")
+    ] = False,
+    quiet: QuietOption = False,
+    now: NowOption = None,
+) -> None:
+    """Create podcast.yaml and one episode file per item from an existing podcast feed.
+
+    Guids, dates, enclosure URLs, lengths and durations are kept exactly, so no
+    subscriber downloads anything again; the audio stays where it is hosted.
+
+    Example: gaepod import https://example.org/podcast.rss --show episodes
+    """
+    from .importer import import_feed  # only this command needs the importer
+
+    stdout, err = _consoles()
+    try:
+        report = import_feed(source, show, now=now, force=force)
+    except GaepodError as error:
+        _fail(err, error, quiet)
+    _print_diagnostics(err, report.diagnostics, warnings=not quiet)
+    if report.errors:
+        err.print(f"[red]✗ {escape(_count(report.diagnostics))}: fix them, then gaepod check[/]")
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+    if not quiet:
+        stdout.print(
+            f"[green]✓[/] {escape(str(show))}: {report.episodes} episodes from "
+            f"{report.items} items ({report.skipped} skipped), "
+            f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}; "
+            f"next: gaepod check --show {escape(str(show))}"
+        )
+
+
 @contextlib.contextmanager
 def _tag_progress(
     console: Console, quiet: bool
@@ -314,3 +351,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted; published files were left as they were\n")
         sys.exit(130)
+
+
+# The publishing commands live in their own module; importing it registers them.
+from . import cli_publish  # noqa: E402, F401

@@ -155,9 +155,7 @@ def locked(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
                     "or drop --no-wait to wait for it"
                 ) from exc
             raise
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
+        yield  # the lock file's content is never written: a no-op run changes nothing
     finally:
         os.close(fd)
 

@@ -37,30 +37,28 @@ def create_episode(
     number = max(numbers, default=0) + 1
     zone = context.zone or timezone.utc
     when = (date or _round_up(now, 15)).astimezone(zone)
-    width = max(
-        (
-            len(p.name.split("-", 1)[0])
-            for p in episode_files(show)
-            if p.name.split("-", 1)[0].isdigit()
-        ),
-        default=3,
-    )
-    stem = f"{number:0{width}d}-{slugify(title) or 'episode'}"
+    files = episode_files(show)
+    prefixes = [p.name.split("-", 1)[0] for p in files]
+    numeric = [int(p) for p in prefixes if p.isdigit()]
+    width = max((len(p) for p in prefixes if p.isdigit()), default=3)
+    prefix = f"{max([*numeric, number - 1]) + 1:0{width}d}"
+    stem = f"{prefix}-{slugify(title) or 'episode'}"
     target = show / f"{stem}.yaml"
     if target.exists():
         raise GaepodError(f"{target} already exists")
-    audio_rel = f"audio/{number:0{width}d}.mp3"
+    suffix = audio.suffix.lower() if audio is not None else ".mp3"
+    audio_rel = f"audio/{prefix}{suffix}"
+    if (show / audio_rel).exists():
+        audio_rel = f"audio/{stem}{suffix}"
+    if (show / audio_rel).exists():
+        raise GaepodError(f"{show / audio_rel} already exists; not overwriting audio")
     copied = None
     if audio is not None:
-        suffix = audio.suffix.lower()
         if suffix not in AUDIO_TYPES:
             raise GaepodError(f"{audio}: unsupported audio type '{suffix}'; use MP3 or M4A")
         if not audio.is_file():
             raise GaepodError(f"{audio}: no such file")
-        audio_rel = f"audio/{number:0{width}d}{suffix}"
         copied = show / audio_rel
-        if copied.exists():
-            raise GaepodError(f"{copied} already exists; not overwriting audio")
         atomic_copy(audio, copied)
     text = _episode_yaml(title, when, number, max(seasons, default=0) or None, audio_rel)
     atomic_write(target, text.encode())

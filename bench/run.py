@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Benchmark `gaepod build` against the hand-written feedgen script.
+
+For each catalog size N (default 100, 1,000 and 10,000 episodes made by
+../shared/bench/make_catalog.py), in one run on one machine, time:
+
+  feedgen-script   ../shared/bench/base_feedgen.py (the script a user would write)
+  build cold       gaepod build with no cache and an empty output folder
+  build no-op      gaepod build again, nothing changed
+  build one edit   gaepod build after editing one episode's title
+
+Each is a separate process (as cron runs it); wall time is the median of
+--repeat runs, peak memory the child's max RSS. The audio is tagged once
+before the timed builds (`gaepod tag`, timed separately), so "cold" measures
+checking, feed and site, not first-time tagging.
+
+usage: python bench/run.py [--sizes 100 1000 10000] [--repeat 3] [--work DIR]
+                           [--results bench/RESULTS.md]
+Needs: pip install -e '.[bench]'  (lameenc, markdown for the reference script)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "bench"
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{error}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def catalog(work: Path, n: int) -> Path:
+    folder = work / f"catalog-{n}"
+    if not (folder / "episodes" / "podcast.yaml").exists():
+        subprocess.run(
+            [sys.executable, str(SHARED / "make_catalog.py"), str(n), str(folder)],
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+    return folder
+
+
+def gaepod(*args: str) -> list[str]:
+    return [sys.executable, "-m", "gaepod", *args]
+
+
+def measure(n: int, work: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    folder = catalog(work, n)
+    show, out = folder / "episodes", folder / "public"
+    results: dict[str, tuple[float, float]] = {}
+    samples = [
+        run(
+            [sys.executable, str(SHARED / "base_feedgen.py"), str(folder), str(folder / "base.xml")]
+        )
+        for _ in range(repeat)
+    ]
+    results["feedgen-script"] = _median(samples)
+    results["tag (first time)"] = run(gaepod("tag", "--quiet", "--show", str(show)))
+    build = gaepod("build", "--quiet", "--show", str(show), "--out", str(out))
+    cold = []
+    for _ in range(repeat):
+        shutil.rmtree(show / ".gaepod", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        cold.append(run(build))
+    results["build cold"] = _median(cold)
+    results["build no-op"] = _median([run(build) for _ in range(repeat)])
+    edits = []
+    target = sorted(show.glob("*.yaml"))[len(list(show.glob("*.yaml"))) // 2]
+    for i in range(repeat):
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace('title: "', f'title: "Edit {i} ', 1), encoding="utf-8")
+        edits.append(run(build))
+    results["build one edit"] = _median(edits)
+    return results
+
+
+def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+
+
+def table(all_results: dict[int, dict[str, tuple[float, float]]]) -> str:
+    lines = [
+        "| N | step | wall s | peak MB | vs feedgen script |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for n, results in all_results.items():
+        base = results["feedgen-script"][0]
+        for step, (seconds, memory) in results.items():
+            ratio = f"{seconds / base:.2f}×" if step != "feedgen-script" else "1.00×"
+            lines.append(f"| {n:,} | {step} | {seconds:.3f} | {memory:.0f} | {ratio} |")
+    sizes = list(all_results)
+    if len(sizes) > 1:
+        lines.append("")
+        lines.append("Growth of `build cold` per episode (linear means a flat column):")
+        lines.append("")
+        for n in sizes:
+            per = all_results[n]["build cold"][0] / n * 1000
+            lines.append(f"- N = {n:,}: {per:.2f} ms per episode")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/gaepod-bench"))
+    parser.add_argument(
+        "--results", type=Path, default=None, help="also write the table into this Markdown file"
+    )
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    all_results = {}
+    for n in args.sizes:
+        print(f"N = {n:,} ...", file=sys.stderr, flush=True)
+        all_results[n] = measure(n, args.work, args.repeat if n < 10000 else 1)
+    text = table(all_results)
+    print(text)
+    if args.results:
+        header = (
+            "# Benchmark results\n\n"
+            f"`python bench/run.py --sizes {' '.join(map(str, args.sizes))}` on "
+            f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; medians of "
+            f"{args.repeat} runs (1 at N = 10,000). Each step is a fresh process.\n\n"
+        )
+        args.results.write_text(header + text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+"""`gaepod build`: check -> ledger -> tag -> feed -> site, for cron.
+
+Guarantees: nothing is written unless the whole show is valid and the guid
+ledger agrees; published files are replaced atomically, assets first and
+feed.xml last; a build with nothing changed answers from file stamps alone;
+the cache only ever saves time. Heavy modules are imported only past the
+no-op check, so that cron stays cheap.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import quickstate
+from .errors import Diagnostic, GaepodError, InvalidShowError
+from .fsio import locked, safe_output_dir
+
+if TYPE_CHECKING:
+    from .cache import BuildCache
+    from .check import CheckResult
+    from .feeddiff import FeedDiff
+    from .ledger import Ledger
+    from .model import Podcast
+    from .outputs import Output
+
+STATE_DIR = ".gaepod"
+Log = Callable[[str], None]
+
+
+def _silent(message: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    show: Path
+    out: Path
+    now: datetime | None = None
+    strict: bool = False
+    wait_for_lock: bool = True
+    allow_removal: bool = False
+    allow_guid_change: bool = False
+    diff_only: bool = False  # report what subscribers would see, write nothing
+    tag_audio: bool = True
+    id3v24: bool = False
+
+    def moment(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
+
+    def signature(self) -> str:
+        """What shapes the output besides the files: a change forces a full build."""
+        return repr((str(self.out.resolve()), self.strict, self.tag_audio, self.id3v24))
+
+
+@dataclass
+class BuildReport:
+    nothing_changed: bool = False
+    check: CheckResult | None = None
+    diff: FeedDiff | None = None
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+    removed_outputs: list[str] = field(default_factory=list)
+    tagged: list[str] = field(default_factory=list)
+    episodes_in_feed: int = 0
+    ledger_added: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return self.check.warnings if self.check else []
+
+
+def build(options: BuildOptions, log: Log = _silent) -> BuildReport:
+    out = safe_output_dir(options.out, options.show)
+    state_dir = options.show / STATE_DIR
+    with locked(state_dir / "lock", wait=options.wait_for_lock):
+        now = options.moment()
+        if not options.diff_only and quickstate.is_unchanged(
+            quickstate.load(state_dir), options.signature(), options.show, out, now.timestamp()
+        ):
+            log("nothing changed since the last build: nothing to do")
+            return BuildReport(nothing_changed=True)
+        return _full_build(options, out, state_dir, now, log)
+
+
+def _full_build(
+    options: BuildOptions, out: Path, state_dir: Path, now: datetime, log: Log
+) -> BuildReport:
+    from .cache import load_cache, save_cache
+
+    report = BuildReport()
+    clock = _Stopwatch(report)
+    cache = load_cache(state_dir)
+    result = _checked(options, cache, log, clock)
+    report.check = result
+    podcast = result.podcast
+    assert podcast is not None
+    ledger = _verify_ledger(options, podcast, now)
+    report.diff = _diff(out, podcast, now)
+    clock.lap("ledger and diff")
+    if options.diff_only:
+        return report
+    if options.tag_audio:
+        report.tagged = _tag(options, podcast, log)
+        clock.lap("tag")
+        if report.tagged:  # sizes changed: read those files again (the cache keeps the rest)
+            result = _checked(options, cache, log, clock)
+            report.check = result
+            podcast = result.podcast
+            assert podcast is not None
+    outputs = _outputs(options, podcast, now, cache)
+    clock.lap("plan outputs")
+    _write(out, outputs, cache, report, log)
+    clock.lap("write")
+    report.ledger_added = _record_ledger(options, ledger, podcast, now)
+    report.episodes_in_feed = len(podcast.in_feed(now))
+    save_cache(state_dir, cache)
+    _save_quick_state(options, out, state_dir, podcast, now, [o.relpath for o in outputs])
+    clock.lap("save state")
+    return report
+
+
+def _checked(options: BuildOptions, cache: BuildCache, log: Log, clock: _Stopwatch) -> CheckResult:
+    from .check import check_show
+
+    result = check_show(options.show, cache)
+    clock.lap("check")
+    log(
+        f"check: {result.episode_files} episode files ({cache.hits} unchanged since the "
+        f"last build), {len(result.errors)} errors, {len(result.warnings)} warnings"
+    )
+    problems = result.diagnostics if options.strict else result.errors
+    if result.podcast is None or problems:
+        quickstate.forget(options.show / STATE_DIR)
+        count = len(problems) or 1
+        raise InvalidShowError(
+            f"{count} problem{'s' * (count != 1)} in the show; nothing was published",
+            result.diagnostics,
+        )
+    return result
+
+
+def _verify_ledger(options: BuildOptions, podcast: Podcast, now: datetime) -> Ledger:
+    from .ledger import LEDGER_FILE, compare, describe, read_ledger
+
+    ledger, diagnostics = read_ledger(options.show)
+    if any(d.is_error for d in diagnostics):
+        raise InvalidShowError(f"{LEDGER_FILE} cannot be read; nothing was published", diagnostics)
+    problems = [
+        p
+        for p in compare(ledger, podcast.published(now))
+        if not (p.kind == "removed" and options.allow_removal)
+        and not (p.kind == "guid-changed" and options.allow_guid_change)
+    ]
+    if problems:
+        raise InvalidShowError(
+            f"{len(problems)} published episode{'s' * (len(problems) != 1)} would change "
+            "for subscribers; nothing was published",
+            [describe(p, options.show / LEDGER_FILE) for p in problems],
+        )
+    return ledger
+
+
+def _diff(out: Path, podcast: Podcast, now: datetime) -> FeedDiff:
+    from .feed import FEED_PATH
+    from .feeddiff import compare_feeds, published_items, upcoming_items
+
+    return compare_feeds(published_items(out / FEED_PATH), upcoming_items(podcast.in_feed(now)))
+
+
+def _tag(options: BuildOptions, podcast: Podcast, log: Log) -> list[str]:
+    from .tag import tag_show
+
+    tag_report = tag_show(podcast, id3v24=options.id3v24)
+    if tag_report.failures:
+        raise GaepodError(
+            "some audio files could not be tagged; nothing was published", tag_report.failures
+        )
+    changed = [str(tagged.path) for tagged in tag_report.changed]
+    log(f"tag: {len(changed)} files tagged, {tag_report.unchanged} already right")
+    return changed
+
+
+def _outputs(
+    options: BuildOptions, podcast: Podcast, now: datetime, cache: BuildCache
+) -> list[Output]:
+    from .outputs import Output, keyed_feed_outputs
+    from .site import plan_site, site_files, theme_dir
+
+    theme = theme_dir(options.show)
+    pages = [Output(p.relpath, render=p.render, key=p.key) for p in plan_site(podcast, now, theme)]
+    outputs: dict[str, Output] = {}
+    for output in [
+        *keyed_feed_outputs(podcast, now, cache),
+        *pages,
+        *site_files(podcast, now, theme),
+    ]:
+        outputs.setdefault(output.relpath, output)  # art is wanted by both: once is enough
+    return list(outputs.values())
+
+
+def _write(
+    out: Path, outputs: list[Output], cache: BuildCache, report: BuildReport, log: Log
+) -> None:
+    from .fsio import remove_stale, sweep_temp_files
+    from .outputs import write_outputs
+
+    sweep_temp_files(out)
+    written = write_outputs(out, outputs, cache)
+    report.written, report.unchanged, report.skipped = (
+        written.written,
+        written.unchanged,
+        written.skipped,
+    )
+    current = {o.relpath for o in outputs}
+    stale = [relpath for relpath in cache.outputs if relpath not in current]
+    report.removed_outputs = remove_stale(out, stale)
+    for relpath in stale:
+        del cache.outputs[relpath]
+    log(
+        f"write: {len(written.written)} files written, {written.unchanged} unchanged, "
+        f"{written.skipped} skipped unrendered, {len(report.removed_outputs)} removed"
+    )
+
+
+def _record_ledger(
+    options: BuildOptions,
+    ledger: Ledger,
+    podcast: Podcast,
+    now: datetime,
+) -> int:
+    from .fsio import atomic_write
+    from .ledger import LEDGER_FILE, render_ledger
+
+    updated = ledger.record(podcast.in_feed(now), now)
+    added = len(updated.entries) - len(ledger.entries)
+    if added:
+        atomic_write(options.show / LEDGER_FILE, render_ledger(updated))
+    return added
+
+
+def _save_quick_state(
+    options: BuildOptions,
+    out: Path,
+    state_dir: Path,
+    podcast: Podcast,
+    now: datetime,
+    relpaths: list[str],
+) -> None:
+    upcoming = [e.date.timestamp() for e in podcast.episodes if not e.is_draft and e.date > now]
+    quickstate.save(
+        state_dir,
+        quickstate.QuickState(
+            signature=options.signature(),
+            inputs=quickstate.scan_inputs(options.show),
+            outputs=quickstate.scan_outputs(out, relpaths),
+            next_change=min(upcoming, default=None),
+        ),
+    )
+
+
+class _Stopwatch:
+    def __init__(self, report: BuildReport) -> None:
+        self.report = report
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.report.timings[name] = self.report.timings.get(name, 0.0) + now - self.last
+        self.last = now

@@ -1,0 +1,169 @@
+"""`gaepod build`: the cron command. Refuses bad input, keeps published files, is incremental."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import feedparser
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE_SHOW, episode_yaml
+from gaepod.cli import app
+
+NOW = "2026-11-24T12:00:00+0000"
+
+
+@pytest.fixture
+def show(tmp_path: Path) -> Path:
+    root = tmp_path / "episodes"
+    shutil.copytree(EXAMPLE_SHOW, root, ignore=shutil.ignore_patterns(".gaepod", "published.yaml"))
+    return root
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, [*args, "--now", NOW])
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_quiet_build_is_silent_and_publishes_feed_and_site(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    result = run("build", "--quiet", "--show", str(show), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and result.stderr == ""
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not parsed.bozo and len(parsed.entries) == 8
+    assert (out / "index.html").is_file()
+    assert (out / "episodes" / "001-marta-oliveira-ports-pipelines-power" / "index.html").is_file()
+    ledger = (show / "published.yaml").read_text()
+    assert ledger.count("- guid:") == 8
+
+
+def test_second_build_writes_nothing(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+    before = snapshot(out), snapshot(show)
+    result = run("build", "--show", str(show), "--out", str(out))
+    assert result.exit_code == 0
+    assert "nothing changed" in result.stdout
+    assert (snapshot(out), snapshot(show)) == before
+
+
+def test_cache_is_only_a_speed_up(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    first = {k: v[0] for k, v in snapshot(out).items()}
+    (show / ".gaepod" / "cache.pickle").write_bytes(b"\x80\x05garbage")
+    (show / ".gaepod" / "quick.marshal").write_bytes(b"garbage")
+    shutil.rmtree(out)
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    assert {k: v[0] for k, v in snapshot(out).items()} == first
+    shutil.rmtree(show / ".gaepod")
+    shutil.rmtree(out)
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    assert {k: v[0] for k, v in snapshot(out).items()} == first
+
+
+def test_one_edit_rewrites_only_what_shows_it(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    before = snapshot(out)
+    source = show / "003-lukasz-wisniewski-archives-empires-uses-of-history.yaml"
+    source.write_text(source.read_text().replace("the Uses of History", "the Uses of Memory"))
+    result = run("build", "--json", "--no-tag", "--show", str(show), "--out", str(out))
+    report = json.loads(result.stdout)
+    assert [c["title"] for c in report["changed"]] == [
+        "Dr. Łukasz Wiśniewski: Archives, Empires, & the Uses of Memory?"
+    ]
+    written = set(report["written"])
+    assert "feed.xml" in written
+    assert "episodes/003-lukasz-wisniewski-archives-empires-uses-of-history/index.html" in written
+    untouched = [k for k in before if k not in written]
+    assert "episodes/006-jose-nunez-litio-agua-soberania/index.html" in untouched
+    after = snapshot(out)
+    assert all(after[k] == before[k] for k in untouched)
+
+
+def test_broken_episode_changes_nothing_published(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+    before = snapshot(out)
+    (show / "010-broken.yaml").write_text(episode_yaml(10, explicit="yes", audio="audio/001.mp3"))
+    # line 7: title, date, number, audio, two lines of description, then explicit
+    result = run("build", "-q", "--show", str(show), "--out", str(out))
+    assert result.exit_code == 1
+    assert "010-broken.yaml:7:11: error[E108]" in result.stderr
+    assert "Traceback" not in result.output
+    assert snapshot(out) == before
+
+
+def test_changed_guid_of_published_episode_is_refused(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+    before = snapshot(out)
+    source = show / "001-marta-oliveira-ports-pipelines-power.yaml"
+    source.write_text(source.read_text().replace("guid: 1fc0c223", "guid: 2fc0c223"))
+    result = run("build", "-q", "--show", str(show), "--out", str(out))
+    assert result.exit_code == 1
+    assert "changed its guid from '1fc0c223-cb2b-4dc2-8aca-9013fddf0adf'" in result.stderr
+    assert snapshot(out) == before
+    allowed = run("build", "-q", "--allow-guid-change", "--show", str(show), "--out", str(out))
+    assert allowed.exit_code == 0
+
+
+def test_deleted_published_episode_is_refused(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+    before = snapshot(out)
+    (show / "002-soren-akesson-arctic-routes-rare-earths-cold-peace.yaml").unlink()
+    result = run("build", "-q", "--show", str(show), "--out", str(out))
+    assert result.exit_code == 1
+    assert "is no longer in the show" in result.stderr
+    assert snapshot(out) == before
+    diff = run("build", "--diff", "--allow-removal", "--show", str(show), "--out", str(out))
+    assert "- removed  Søren Åkesson" in diff.stdout
+    assert snapshot(out) == before
+    result = run("build", "--json", "--allow-removal", "--show", str(show), "--out", str(out))
+    report = json.loads(result.stdout)
+    assert [r["title"] for r in report["removed"]] == [
+        "Søren Åkesson: Arctic Routes, Rare Earths, & a Cold Peace?"
+    ]
+    page = "episodes/002-soren-akesson-arctic-routes-rare-earths-cold-peace/index.html"
+    assert page in report["removed_files"] and not (out / page).exists()
+
+
+def test_scheduled_episode_appears_after_its_time(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    draft = show / "009-ingrid-halvorsen-fisheries-fjords-north-sea.yaml"
+    draft.write_text(draft.read_text().replace("draft: true", "draft: false"))
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 8
+    later = CliRunner().invoke(
+        app,
+        [
+            "build",
+            "-q",
+            "--no-tag",
+            "--show",
+            str(show),
+            "--out",
+            str(out),
+            "--now",
+            "2026-12-01T15:00:01+0000",
+        ],
+    )
+    assert later.exit_code == 0, later.output
+    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 9
+
+
+def test_usage_error_exits_2(show: Path) -> None:
+    assert CliRunner().invoke(app, ["build", "--no-such-flag"]).exit_code == 2
