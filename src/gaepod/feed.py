@@ -90,6 +90,8 @@ def _add_item(fg: FeedGenerator, show: Show, episode: Episode) -> None:
     if episode.chapters:
         values.chapters = [(clock(c.start_ms), c.title, c.url) for c in episode.chapters]
         values.chapters_url = chapters_url(show, episode)
+    if episode.chapters_url:  # hosted elsewhere (imported shows): link it as it is
+        values.chapters_url = episode.chapters_url
     if episode.transcript:
         t = episode.transcript
         values.transcript = (t.url, t.mime, episode.language or show.language)

@@ -170,6 +170,7 @@ class Episode:
     guests: tuple[Person, ...] = ()
     tags: tuple[str, ...] = ()
     chapters: tuple[Chapter, ...] = ()
+    chapters_url: str | None = None  # a Podcasting 2.0 JSON chapters file hosted elsewhere
     image: Artwork | None = None
     is_draft: bool = False
     is_blocked: bool = False

@@ -21,7 +21,7 @@ REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
 EPISODE_FIELDS = (
     "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
     "summary", "description", "guests", "tags", "chapters", "image", "draft", "block",
-    "language", "slug", "transcript", *REMOTE_AUDIO_FIELDS,
+    "language", "slug", "transcript", "chapters_url", *REMOTE_AUDIO_FIELDS,
 )  # fmt: skip
 GUEST_FIELDS = ("name", "url", "bio")
 CHAPTER_FIELDS = ("start", "title", "url")
@@ -160,6 +160,7 @@ def _read_fields(
         guests=tuple(_read_guests(reader, doc.get("guests"))),
         tags=tuple(_read_tags(reader, doc.get("tags"))),
         chapters=tuple(chapters),
+        chapters_url=reader.url(doc.get("chapters_url"), "chapters_url"),
         image=image,
         is_draft=bool(reader.boolean(doc.get("draft"), "draft")),
         is_blocked=bool(reader.boolean(doc.get("block"), "block")),
@@ -355,7 +356,7 @@ def _read_chapters(
                 f"({_clock(previous[0])}, line {previous[1].line})",
                 "list chapters in order of their start times",
             )
-        elif audio is not None and start >= audio.duration_ms:
+        elif audio is not None and audio.duration_ms and start >= audio.duration_ms:
             reader.error(
                 start_node,
                 "E156",

@@ -1,0 +1,154 @@
+"""`gaepod import` on every real published feed in ../shared/realfeeds: nothing a
+podcast app already holds may change when the imported show is published again."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+from lxml import etree
+
+from conftest import REPO
+from gaepod.build import Options, publish_feed, run_check
+from gaepod.check import check_show
+from gaepod.importer import ImportReport, import_feed
+from gaepod.notes import sanitize, to_html, to_text
+
+REALFEEDS = REPO.parent / "shared" / "realfeeds"
+FEEDS = sorted(REALFEEDS.glob("*.xml"))
+NOW = datetime.now(timezone.utc)  # every real item lies in the past
+SKIP_CODES = {"W210", "W211", "W251"}  # the warnings that say why an item was not imported
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+
+
+@dataclass
+class Imported:
+    report: ImportReport
+    show: Path
+    original: feedparser.FeedParserDict
+    exported: feedparser.FeedParserDict
+    items: list[Any]  # the original <item> elements
+
+
+@pytest.fixture(scope="module")
+def imports(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Imported]:
+    return {}
+
+
+def imported(feed: Path, imports: dict[Path, Imported], tmp: pytest.TempPathFactory) -> Imported:
+    if feed not in imports:
+        root = tmp.mktemp(feed.stem)
+        report = import_feed(str(feed), root / "show", now=NOW)
+        publish_feed(Options(show=root / "show", out=root / "public", now=NOW))
+        items = etree.parse(str(feed)).getroot().findall("channel/item")
+        imports[feed] = Imported(
+            report,
+            root / "show",
+            feedparser.parse(feed.read_bytes()),
+            feedparser.parse((root / "public" / "feed.xml").read_bytes()),
+            items,
+        )
+    return imports[feed]
+
+
+def key(entry: feedparser.FeedParserDict) -> str:
+    """How apps identify an item: its guid, else its enclosure URL."""
+    return str(entry.get("id") or entry.enclosures[0].href)
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_the_real_feeds_are_there() -> None:
+    assert len(FEEDS) >= 10, f"expected the real feeds in {REALFEEDS}"
+
+
+@pytest.mark.parametrize("feed", FEEDS, ids=lambda p: p.stem)
+def test_every_item_becomes_an_episode_or_a_warning_says_why(
+    feed: Path, imports: dict[Path, Imported], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    result = imported(feed, imports, tmp_path_factory)
+    skipped = [d for d in result.report.warnings if d.code in SKIP_CODES]
+    assert result.report.items == len(result.items)
+    assert result.report.episodes + len(skipped) == len(result.items)
+    written = sorted(p.name for p in result.show.iterdir() if p.suffix == ".yaml")
+    assert len(written) == result.report.episodes + 1  # + podcast.yaml
+    assert all(d.path == feed for d in result.report.diagnostics)
+
+
+@pytest.mark.parametrize("feed", FEEDS, ids=lambda p: p.stem)
+def test_the_imported_show_checks_without_errors(
+    feed: Path, imports: dict[Path, Imported], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    result = imported(feed, imports, tmp_path_factory)
+    assert not result.report.errors
+    check = run_check(Options(show=result.show, out=Path("unused"), now=NOW))
+    assert check.is_ok, [d.format() for d in check.errors]
+    assert check.podcast is not None
+    assert len(check.podcast.episodes) == result.report.episodes
+
+
+@pytest.mark.parametrize("feed", FEEDS, ids=lambda p: p.stem)
+def test_the_republished_feed_keeps_what_apps_already_have(
+    feed: Path, imports: dict[Path, Imported], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    result = imported(feed, imports, tmp_path_factory)
+    exported = {entry.id: entry for entry in result.exported.entries}
+    assert len(exported) == len(result.exported.entries) == result.report.episodes
+    originals = {key(entry): entry for entry in result.original.entries}
+    assert set(exported) == set(originals)
+    for guid, before in originals.items():
+        after = exported[guid]
+        assert after.enclosures[0].href == before.enclosures[0].href
+        length = before.enclosures[0].get("length") or ""
+        if length.isdigit() and int(length) > 0:
+            assert after.enclosures[0].length == length
+        else:
+            assert after.enclosures[0].length == "0"
+        assert calendar.timegm(after.published_parsed) == calendar.timegm(before.published_parsed)
+        assert squeeze(after.title) == squeeze(before.title)
+        if before.get("itunes_duration"):
+            assert int(after.itunes_duration) == seconds(before.itunes_duration)
+
+
+def seconds(clock: str) -> int:
+    total = 0.0
+    for part in clock.split(":"):
+        total = total * 60 + float(part)
+    return round(total)
+
+
+@pytest.mark.parametrize("feed", FEEDS, ids=lambda p: p.stem)
+def test_show_notes_read_the_same_after_the_round_trip(
+    feed: Path, imports: dict[Path, Imported], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    result = imported(feed, imports, tmp_path_factory)
+    podcast = check_show(result.show).podcast
+    assert podcast is not None
+    episodes = {episode.guid: episode for episode in podcast.episodes}
+    compared = 0
+    for item in result.items:
+        guid = item.findtext("guid") or item.find("enclosure").get("url")
+        original = next(
+            (
+                notes
+                for name in (CONTENT, "description", f"{ITUNES}summary")
+                if (notes := (item.findtext(name) or "").strip())
+            ),
+            "",
+        )
+        shown = to_text(to_html(episodes[guid.strip()].description_md))
+        assert squeeze(shown) == squeeze(to_text(sanitize(original))), guid
+        compared += 1
+    assert compared == len(result.items)
+    channel = result.items[0].getparent()
+    channel_notes = channel.findtext("description") or channel.findtext(f"{ITUNES}summary")
+    shown = to_text(to_html(podcast.show.description_md))
+    assert squeeze(shown) == squeeze(to_text(sanitize(channel_notes or podcast.show.title)))
