@@ -221,10 +221,14 @@ def test_failed_write_leaves_old_feed_and_no_temp_files(
     (root / "003-episode.yaml").write_text(episode_yaml(3))
     (root / "audio" / "003.mp3").write_bytes(mp3_bytes(1.5))
 
-    def broken_fsync(fd: int) -> None:
-        raise OSError(28, "No space left on device")
+    real_replace = fsio.os.replace
 
-    monkeypatch.setattr(fsio.os, "fsync", broken_fsync)
+    def full_disk_on_feed(source, target) -> None:
+        if str(target).endswith("feed.xml"):
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(fsio.os, "replace", full_disk_on_feed)
     with pytest.raises(OSError):
         publish_feed(Options(show=root, out=out, now=NOW))
     assert (out / "feed.xml").read_bytes() == before

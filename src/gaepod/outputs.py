@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__, feed
 from .cache import BuildCache, OutputRecord, digest_of, stamp
 from .errors import OutputError
-from .fsio import atomic_copy, atomic_write, output_path
+from .fsio import StagedWrites, output_path
 from .model import Podcast
 
 
@@ -101,33 +101,39 @@ def write_outputs(
     ordered = sorted(outputs, key=lambda o: (o.relpath == feed.FEED_PATH, o.relpath))
     seen: set[str] = set()
     report = WriteReport()
-    for output in ordered:
-        folded = output.relpath.casefold()
-        if folded in seen:
-            raise OutputError(f"two outputs would be written to {output.relpath}")
-        seen.add(folded)
-        target = output_path(out, output.relpath)
-        key = output.key
-        if key is None and output.source is not None:
-            key = _source_key(output.source)
-        if cache is not None and key is not None:
-            record = cache.outputs.get(output.relpath)
-            if record is not None and record.key == key and record.stamp == stamp(target):
-                report.skipped += 1
-                continue
-        content = output.content()
-        if content is not None:
-            changed = atomic_write(target, content)
-        elif output.source is not None:
-            changed = atomic_copy(output.source, target)
-        else:
-            raise OutputError(f"output {output.relpath} has no content")
-        if cache is not None and key is not None:
-            cache.outputs[output.relpath] = OutputRecord(key, stamp(target))
-        if changed:
-            report.written.append(output.relpath)
-        else:
-            report.unchanged += 1
+    done: list[tuple[str, Path, str | None]] = []
+    with StagedWrites() as staged:
+        for output in ordered:
+            folded = output.relpath.casefold()
+            if folded in seen:
+                raise OutputError(f"two outputs would be written to {output.relpath}")
+            seen.add(folded)
+            target = output_path(out, output.relpath)
+            key = output.key
+            if key is None and output.source is not None:
+                key = _source_key(output.source)
+            if cache is not None and key is not None:
+                record = cache.outputs.get(output.relpath)
+                if record is not None and record.key == key and record.stamp == stamp(target):
+                    report.skipped += 1
+                    continue
+            content = output.content()
+            if content is not None:
+                changed = staged.stage_bytes(target, content)
+            elif output.source is not None:
+                changed = staged.stage_copy(output.source, target)
+            else:
+                raise OutputError(f"output {output.relpath} has no content")
+            done.append((output.relpath, target, key))
+            if changed:
+                report.written.append(output.relpath)
+            else:
+                report.unchanged += 1
+        staged.commit()
+    if cache is not None:
+        for relpath, target, key in done:
+            if key is not None:
+                cache.outputs[relpath] = OutputRecord(key, stamp(target))
     return report
 
 
