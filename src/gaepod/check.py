@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .audio import audio_problems
 from .cache import BuildCache
 from .errors import Diagnostic, Severity, has_errors, sort_key
 from .model import Episode, Podcast, Show
+from .parallel import map_items
 from .site_pages import page_problems
 from .validate_episode import read_episode
 from .validate_show import SHOW_FILE, ShowContext, read_show
@@ -68,8 +70,14 @@ def check_show(root: Path, cache: BuildCache | None = None) -> CheckResult:
     episodes: list[Episode] = []
     files = episode_files(root)
     context_key = repr(context)
+    results = {path: _cached_episode(path, context_key, cache) for path in files}
+    unread = [path for path, found in results.items() if found is None]
+    fresh = map_items(partial(read_episode, show=context), unread)
+    for path, (episode, found) in zip(unread, fresh, strict=True):
+        _remember_episode(path, context_key, cache, episode, found)
+        results[path] = (episode, found)
     for path in files:
-        episode, found = _read_episode(path, context, context_key, cache)
+        episode, found = results[path] or (None, [])
         diagnostics.extend(found)
         if episode is not None:
             episodes.append(episode)
@@ -101,22 +109,31 @@ def _read_show(
     return show, context, diagnostics
 
 
-def _read_episode(
-    path: Path, context: ShowContext, context_key: str, cache: BuildCache | None
-) -> tuple[Episode | None, list[Diagnostic]]:
+def _cached_episode(
+    path: Path, context_key: str, cache: BuildCache | None
+) -> tuple[Episode | None, list[Diagnostic]] | None:
     if cache is not None:
         record = cache.lookup(path, context_key)
         if record is not None and record.episode is not None:
             return record.episode, list(record.diagnostics)
-    episode, diagnostics = read_episode(path, context)
-    if cache is not None and episode is not None:  # invalid files are always read again
-        deps = [
-            episode.audio.path,
-            episode.image.source if episode.image else None,
-            episode.transcript.source if episode.transcript else None,
-        ]
-        cache.remember(path, context_key, deps, episode=episode, diagnostics=diagnostics)
-    return episode, diagnostics
+    return None
+
+
+def _remember_episode(
+    path: Path,
+    context_key: str,
+    cache: BuildCache | None,
+    episode: Episode | None,
+    diagnostics: list[Diagnostic],
+) -> None:
+    if cache is None or episode is None:  # invalid files are always read again
+        return
+    deps = [
+        episode.audio.path,
+        episode.image.source if episode.image else None,
+        episode.transcript.source if episode.transcript else None,
+    ]
+    cache.remember(path, context_key, deps, episode=episode, diagnostics=diagnostics)
 
 
 def cross_file_problems(episodes: Iterable[Episode]) -> list[Diagnostic]:
