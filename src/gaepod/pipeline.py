@@ -194,7 +194,9 @@ def _outputs(
     from .site import plan_site, site_files, theme_dir
 
     theme = theme_dir(options.show)
-    pages = [Output(p.relpath, render=p.render, key=p.key) for p in plan_site(podcast, now, theme)]
+    pages = [
+        Output(str(p.relpath), render=p.render, key=p.key) for p in plan_site(podcast, now, theme)
+    ]
     outputs: dict[str, Output] = {}
     for output in [
         *keyed_feed_outputs(podcast, now, cache),

@@ -57,7 +57,7 @@ def scan_outputs(out: Path, relpaths: list[str]) -> dict[str, Stamp]:
     for relpath in relpaths:
         with contextlib.suppress(OSError):
             st = os.stat(out / relpath)
-            stamps[relpath] = (st.st_mtime_ns, st.st_size, st.st_ino)
+            stamps[str(relpath)] = (st.st_mtime_ns, st.st_size, st.st_ino)  # str: no subclasses
     return stamps
 
 
