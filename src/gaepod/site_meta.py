@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from .model import Show
 from .notes import to_html, to_text
@@ -76,15 +76,13 @@ def episode_jsonld(show: Show, view: EpisodeView) -> dict[str, object]:
 
 def share_links(url: str, title: str) -> list[tuple[str, str]]:
     """(label, href) of the usual share targets for a page."""
+    u, t = quote(url, safe=""), quote(title, safe="")
     return [
-        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
-        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
-        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
-        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
-        (
-            "Email",
-            "mailto:?subject=" + quote(title, safe="") + "&body=" + quote(url, safe=""),
-        ),
+        ("X", f"https://x.com/intent/post?url={u}&text={t}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
+        ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={u}"),
+        ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
+        ("Email", f"mailto:?subject={t}&body={u}"),
     ]
 
 

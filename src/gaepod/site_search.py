@@ -7,6 +7,7 @@ small while the whole archive is searchable on a static host. Pure.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -16,12 +17,17 @@ from .site_views import EpisodeView
 
 SEARCH_PATH = "search.json"
 _WORD = re.compile(r"[^\W_]{2,}")
+_TAG = re.compile(r"<[^>]*>")
+_URL = re.compile(r"\b(?:https?://|mailto:)\S*")
+_COMBINING = re.compile("[\u0300-\u036f]")  # the marks search.js removes too
 
 
 def fold(text: str) -> str:
     """Lower-case without accents: 'Ñúñez' -> 'nunez' (search.js folds queries alike)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 def words(text: str) -> str:
@@ -30,6 +36,11 @@ def words(text: str) -> str:
     for word in _WORD.findall(fold(text)):
         seen.setdefault(word, None)
     return " ".join(seen)
+
+
+def _plain(fragment: str) -> str:
+    """Text of sanitized HTML, without the addresses of autolinks (cheaper than to_text)."""
+    return _URL.sub(" ", html.unescape(_TAG.sub(" ", fragment)))
 
 
 def search_index(views: Sequence[EpisodeView]) -> bytes:
@@ -41,7 +52,7 @@ def search_index(views: Sequence[EpisodeView]) -> bytes:
             "d": view.date_text,
             "g": [guest.name for guest in view.guests],
             "k": [tag.name for tag in view.tags],
-            "w": words(f"{view.summary}\n{view.text}"),
+            "w": words(f"{view.episode.summary or ''} {_plain(view.notes_html)}"),
         }
         for view in views
     ]

@@ -80,6 +80,7 @@ def iso_duration(seconds: int) -> str:
     return text + (f"{secs}S" if secs or text == "PT" else "")
 
 
+@lru_cache(maxsize=65536)
 def name_slug(name: str) -> str:
     """Slug of a tag or guest name; names without ASCII letters get a stable hashed one."""
     slug = slugify(name)
@@ -163,25 +164,27 @@ class EpisodeView:
         self.episode = episode
         self.slug = episode.slug
         self.title = episode.title
-        self.path = f"episodes/{episode.slug}/"
-        self.href = self.path + "index.html"
+        # Slugs are [a-z0-9-] (validated): links made of them need no escaping.
+        self.path = Markup(f"episodes/{episode.slug}/")
+        self.href = Markup(self.path + "index.html")
         self.canonical = show.link + self.path
         language = episode.language or show.language
         self.lang = language if language.split("-")[0] != show.language.split("-")[0] else None
         local = episode.date.astimezone(zone) if zone else episode.date
-        self.date_iso = local.isoformat()
+        self.date_iso = Markup(local.isoformat())
         self.date_text = format_date(local, show.language)
         seconds = episode.audio.duration_seconds
         self.duration_text = format_duration(seconds) if seconds else ""
-        self.duration_iso = iso_duration(seconds)
+        self.duration_iso = Markup(iso_duration(seconds))
         self.guests = tuple(
-            GuestRef(
-                g.name, name_slug(g.name), f"guests/{name_slug(g.name)}/index.html", g.url, g.bio
-            )
+            GuestRef(g.name, slug, Markup(f"guests/{slug}/index.html"), g.url, g.bio)
             for g in episode.guests
+            for slug in (name_slug(g.name),)
         )
         self.tags = tuple(
-            Ref(t, name_slug(t), f"tags/{name_slug(t)}/index.html") for t in episode.tags
+            Ref(t, slug, Markup(f"tags/{slug}/index.html"))
+            for t in episode.tags
+            for slug in (name_slug(t),)
         )
         self.label = _label(episode)
         art = episode.image or show.image
@@ -216,7 +219,9 @@ class EpisodeView:
         """A short plain-text description: the episode's summary or the notes' opening."""
         if self.episode.summary:
             return self.episode.summary
-        first = self.text.split("\n\n", 1)[0]
+        html = self.notes_html
+        end = html.find("</p>")  # the opening paragraph is enough: convert only that
+        first = to_text(html[: end + 4] if end >= 0 else html).split("\n\n", 1)[0]
         return truncate(first, EXCERPT_BYTES)
 
 

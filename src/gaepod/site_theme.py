@@ -1,0 +1,78 @@
+"""Where the site's look comes from: Jinja2 templates and static files, the show's
+theme (`<show>/theme/templates`, `<show>/theme/static`) first, then the package's.
+
+One Environment per theme, compiled templates kept; autoescaping for HTML and XML,
+StrictUndefined so a misspelt variable fails the build instead of vanishing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .site_views import digest
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE_DIR / "templates"
+STATIC = PACKAGE_DIR / "static"
+THEME_DIR = "theme"
+ASSETS = "assets"  # where static files are published
+
+
+def theme_dir(show_root: Path) -> Path | None:
+    """`<show>/theme` when the show has one."""
+    folder = show_root / THEME_DIR
+    return folder if folder.is_dir() else None
+
+
+@lru_cache(maxsize=16)
+def environment(theme_templates: Path | None) -> Environment:
+    """One Environment per theme: templates are compiled once and re-read only when changed."""
+    loaders = [FileSystemLoader(str(TEMPLATES))]
+    if theme_templates is not None:
+        loaders.insert(0, FileSystemLoader(str(theme_templates)))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(enabled_extensions=("html", "xml")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
+    env.filters["at"] = _at
+    env.globals["assets"] = Markup(ASSETS)
+    return env
+
+
+def _at(target: str, root: str) -> str:
+    """A link from the current page: absolute URLs stay, site paths get the way to the root."""
+    return target if "://" in target or target.startswith("mailto:") else root + target
+
+
+def template_fingerprint(theme: Path | None) -> str:
+    """Hash of every template's name and source (package + theme)."""
+    folders = [TEMPLATES] + ([theme / "templates"] if theme else [])
+    parts: list[object] = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts.append((path.relative_to(folder).as_posix(), path.read_bytes()))
+    return digest(*parts)
+
+
+def static_files(theme: Path | None) -> list[tuple[str, Path]]:
+    """(name, file) of every static file; `<theme>/static/X` replaces the package's X."""
+    found: dict[str, Path] = {}
+    for folder in [STATIC] + ([theme / "static"] if theme else []):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_file() and not any(p.startswith(".") for p in relative.parts):
+                found[relative.as_posix()] = path
+    return sorted(found.items())
