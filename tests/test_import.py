@@ -224,7 +224,7 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
 
     handler = functools.partial(Quiet, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}", root
@@ -410,6 +410,7 @@ def test_enclosure_types_follow_what_apps_expect(tmp_path: Path) -> None:
         ),
         item(3, enclosure='<enclosure url="https://a.example/stream/3" length="5"/>'),
         item(4, enclosure='<enclosure url="https://a.example/my file.mp3" length="5"/>'),
+        item(5, enclosure='<enclosure url="media/5.mp3" length="5"/>'),
     ]
     report, show = run_import(tmp_path, rss(*items))
     episodes = {e["title"]: e for e in episode_files(show)}
@@ -417,6 +418,7 @@ def test_enclosure_types_follow_what_apps_expect(tmp_path: Path) -> None:
     assert "type" not in episodes["Episode 2"]  # audio/mp3 -> the standard audio/mpeg
     assert episodes["Episode 3"]["type"] == "audio/mpeg"  # guessed, with a warning
     assert episodes["Episode 4"]["audio_url"] == "https://a.example/my%20file.mp3"
+    assert episodes["Episode 5"]["audio_url"] == "https://show.example.org/media/5.mp3"
     assert {"W253", "W219", "W212"} <= set(codes(report))
     publish_feed(Options(show=show, out=tmp_path / "out", now=NOW))
     parsed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
@@ -426,6 +428,7 @@ def test_enclosure_types_follow_what_apps_expect(tmp_path: Path) -> None:
         "Episode 2": "audio/mpeg",
         "Episode 3": "audio/mpeg",
         "Episode 4": "audio/mpeg",
+        "Episode 5": "audio/mpeg",
     }
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from .fields import is_http_url
 from .import_notes import notes_from_feed, plain_text
@@ -102,6 +102,13 @@ def read_item(
         )
         return None
     url = "".join("%20" if c == " " else c for c in raw_url)
+    if (
+        "://" not in url
+        and is_http_url(show.fields["feed_url"])
+        and "feed_url" not in (show.placeholders)
+    ):
+        url = urljoin(show.fields["feed_url"], url)  # apps resolve it against the feed
+        log.warn(enclosure, "W212", f"{label}: the relative enclosure URL is now {url}")
     if not is_http_url(url):
         log.warn(
             enclosure,
@@ -123,8 +130,9 @@ def read_item(
         log.warn(
             item,
             "W214",
-            f"{label} has no <guid>; its enclosure URL is used as guid",
-            "podcast apps identify such an episode by its enclosure URL; keep this guid",
+            f"{label} has no guid; its enclosure URL is used as guid",
+            "Apple Podcasts identifies an episode without guid by its enclosure URL: "
+            "keep this guid",
         )
     date, date_text = _date(item, label, log)
     fields = _audio_fields(item, enclosure, url, label, log, tally)

@@ -88,7 +88,8 @@ def parse_date(text: str) -> tuple[datetime | None, str | None]:
 
     Returns (moment, zone_problem): zone_problem names a missing or unknown
     zone that was read as UTC. The written offset is kept, so the instant and
-    the local time both survive.
+    the local time both survive. (email.utils reads an unknown zone such as
+    CEST, or none at all, as UTC without saying so; this parser says so.)
     """
     value = " ".join(text.split())
     match = _RFC2822.fullmatch(value)

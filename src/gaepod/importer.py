@@ -7,8 +7,10 @@ exactly, and the audio stays where it is hosted (`audio_url`).
 Pipeline: read_source -> parse_channel -> read_show / read_item (pure) ->
 YAML text -> `gaepod check` on a staged copy -> fsio.atomic_write. Nothing is
 written when the input is not a feed, or when the show folder already holds
-a show (unless `force`). The library never prints: warnings come back in the
-ImportReport as diagnostics at the feed's lines.
+a show (unless `force`). Should `gaepod check` still find errors in the
+imported files, they are written all the same (to be fixed by hand) and the
+errors come back in the report. The library never prints: warnings come back
+in the ImportReport as diagnostics at the feed's lines.
 """
 
 from __future__ import annotations
