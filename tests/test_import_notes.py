@@ -8,6 +8,7 @@ import random
 import pytest
 
 from gaepod.import_notes import looks_like_html, notes_from_feed, plain_text
+from gaepod.import_yaml import dump
 from gaepod.notes import sanitize, to_html, to_text
 
 STRUCTURE = ("<h1", "<h2", "<ul", "<ol", "<li", "<pre", "<blockquote", "<em", "<strong", "<a ")
@@ -110,6 +111,15 @@ def test_html_markdown_cannot_say_is_kept_as_one_html_block(raw: str) -> None:
     assert "\n\n" not in description  # a blank line would end the HTML block
     assert squeeze(shown(description)) == squeeze(to_text(sanitize(raw)))
     assert to_html(description) == sanitize(description).strip()
+
+
+def test_html_blocks_hold_no_tabs_or_trailing_spaces_so_yaml_keeps_them_readable() -> None:
+    raw = "<table>\n\t<tr>\t<td>a\tb</td>   \n\t</tr></table>\n<pre>\tx\n\n y</pre>"
+    description = notes_from_feed(raw)
+    assert "\t" not in description
+    assert all(line == line.strip(" ") for line in description.split("\n"))
+    assert dump({"description": description}).startswith("description: |")
+    assert "<pre>\tx\n\n y</pre>" in to_html(description)
 
 
 def test_preformatted_text_keeps_its_blank_lines() -> None:

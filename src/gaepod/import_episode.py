@@ -101,13 +101,12 @@ def read_item(
             "podcast apps cannot play it either; add it by hand if it matters",
         )
         return None
-    url = "".join("%20" if c == " " else c for c in raw_url)
-    if (
-        "://" not in url
-        and is_http_url(show.fields["feed_url"])
-        and "feed_url" not in (show.placeholders)
-    ):
-        url = urljoin(show.fields["feed_url"], url)  # apps resolve it against the feed
+    url = raw_url.replace(" ", "%20")
+    if url != raw_url:
+        log.warn(enclosure, "W212", f"{label}: spaces in the enclosure URL written as %20")
+    feed_url = show.fields["feed_url"]
+    if "://" not in url and "feed_url" not in show.placeholders:
+        url = urljoin(feed_url, url)  # apps resolve a relative URL against the feed's
         log.warn(enclosure, "W212", f"{label}: the relative enclosure URL is now {url}")
     if not is_http_url(url):
         log.warn(
@@ -116,8 +115,6 @@ def read_item(
             f"{label}: the enclosure URL {raw_url!r} is not an http(s) address: not imported",
         )
         return None
-    if url != raw_url:
-        log.warn(enclosure, "W212", f"{label}: spaces in the enclosure URL written as %20")
     if not title:
         title = _fallback_title(item, url)
         log.warn(item, "W213", f"an item has no <title>; titled {title!r}", "set its `title:`")
@@ -302,8 +299,9 @@ def _summary(item: Any, notes: str) -> str:
     summary = plain_text(child_text(item, "itunes:summary", "itunes:subtitle"))
     if not summary:
         return ""
-    notes_text = to_text(to_html(notes))
-    too_long = len(to_html(notes).encode()) > DESCRIPTION_LIMIT
+    notes_html = to_html(notes)
+    notes_text = to_text(notes_html)
+    too_long = len(notes_html.encode()) > DESCRIPTION_LIMIT
     squeezed = "".join(summary.split()).rstrip("….")
     if not too_long and squeezed and squeezed in "".join(notes_text.split()):
         return ""  # the notes already say it (itunes:subtitle is often their first words)

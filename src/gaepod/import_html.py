@@ -128,10 +128,16 @@ def serialize(element: Any) -> str:
 
 
 def html_block(blocks: list[Any]) -> str:
+    """The blocks as one CommonMark HTML block: no blank line (it would end the
+    block) and no tab or trailing space (a YAML `|` block could not hold it).
+    Whitespace is insignificant in HTML outside <pre>; inside, it becomes
+    character references."""
     parts: list[str] = []
     for block in blocks:
-        text = _PRE.sub(lambda m: m.group(0).replace("\n", "&#10;"), serialize(block))
-        parts.extend(line.rstrip(" \t") for line in text.split("\n") if line.strip(" \t"))
+        text = _PRE.sub(
+            lambda m: m.group(0).replace("\n", "&#10;").replace("\t", "&#9;"), serialize(block)
+        ).replace("\t", " ")
+        parts.extend(line.strip(" ") for line in text.split("\n") if line.strip(" "))
     result = "\n".join(parts)
     if blocks[0].tag not in BLOCKS - {"pre"}:
         result = f"<div>\n{result}\n</div>"

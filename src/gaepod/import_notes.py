@@ -88,7 +88,7 @@ def plain_text(raw: str) -> str:
     text = raw.strip()
     if looks_like_html(text) or _ENTITY_LIKE.search(text):
         return to_text(sanitize(text))
-    return "\n".join(line.strip() for line in text.splitlines()).strip()
+    return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
 
 
 def _plain_to_html(text: str) -> str:

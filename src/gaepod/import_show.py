@@ -74,7 +74,7 @@ def read_show(channel: Any, log: ImportLog, source_url: str | None) -> ShowDraft
         fields["subtitle"] = truncated(subtitle, TITLE_LIMIT)
     fields["description"] = _description(channel, log, title)
 
-    feed_url = _feed_url(channel, log, source_url)
+    feed_url = _feed_url(channel, source_url)
     link = _link(channel, log, feed_url)
     if link == PLACEHOLDER_LINK:
         placeholders.append("link")
@@ -129,7 +129,8 @@ def _description(channel: Any, log: ImportLog, title: str) -> str:
     return title
 
 
-def _feed_url(channel: Any, log: ImportLog, source_url: str | None) -> str | None:
+def _feed_url(channel: Any, source_url: str | None) -> str | None:
+    """The address apps subscribe to: the URL imported from, else what the feed says."""
     if source_url and is_http_url(source_url):
         return source_url
     for link in children(channel, "atom:link"):
