@@ -21,6 +21,7 @@ from conftest import REPO
 from gaepod.build import Options, publish_feed
 from gaepod.check import check_show
 from gaepod.cli import app
+from gaepod.fsio import locked
 from gaepod.importer import FeedImportError, ImportReport, import_feed
 from gaepod.validate_episode import EPISODE_FIELDS, GUEST_FIELDS
 from gaepod.validate_show import PODCAST_GUID_NAMESPACE, SHOW_FIELDS
@@ -142,6 +143,23 @@ def test_force_names_other_episode_files_left_in_the_folder(tmp_path: Path) -> N
     assert "old-episode.yaml" in warning.message
 
 
+def test_import_waits_for_a_running_build(tmp_path: Path) -> None:
+    show = tmp_path / "s"
+    done = threading.Event()
+
+    def run() -> None:
+        import_feed(str(REALFEED), show, now=NOW)
+        done.set()
+
+    with locked(show / ".gaepod" / "lock"):
+        worker = threading.Thread(target=run)
+        worker.start()
+        assert not done.wait(0.3)
+        assert not (show / "podcast.yaml").exists()
+    worker.join(10)
+    assert done.is_set() and (show / "podcast.yaml").exists()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -202,7 +220,7 @@ def test_entities_are_never_expanded_from_files_or_definitions(tmp_path: Path) -
     feed_text = feed_text.replace("A show about", "&xxe;&lol; A show about")
     report, show = run_import(tmp_path, feed_text)
     assert report.episodes == 1
-    for path in show.iterdir():
+    for path in show.glob("*.yaml"):
         assert "TOP-SECRET" not in path.read_text()
         assert "lollol" not in path.read_text()
 

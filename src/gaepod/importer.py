@@ -22,9 +22,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .build import LOCK_FILE, STATE_DIR
 from .check import check_show, episode_files
 from .errors import Diagnostic
-from .fsio import atomic_write
+from .fsio import atomic_write, locked
 from .import_episode import EpisodeDraft, Tally, read_item
 from .import_rss import FeedImportError, ImportLog, child_text, children, parse_channel
 from .import_show import ShowDraft, read_show
@@ -95,11 +96,14 @@ def import_feed(
     report = ImportReport(source, show_dir, len(items), len(drafts))
     report.diagnostics.extend(sorted(log.diagnostics, key=lambda d: d.line))
     _check_staged(files, show_dir, report)
-    if force:
-        _report_other_files(show_dir, files, log, report)
-    for name, text in files.items():
-        atomic_write(show_dir / name, text.encode("utf-8"))
-        report.written.append(show_dir / name)
+    # the build lock: a cron build never sees a half-imported show
+    with locked(show_dir / STATE_DIR / LOCK_FILE):
+        _refuse_used_folder(show_dir, force)  # again: it may have changed meanwhile
+        if force:
+            _report_other_files(show_dir, files, log, report)
+        for name, text in files.items():
+            atomic_write(show_dir / name, text.encode("utf-8"))
+            report.written.append(show_dir / name)
     return report
 
 
