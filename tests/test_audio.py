@@ -101,7 +101,7 @@ def test_a_leading_id3_tag_is_skipped_and_its_art_measured(tmp_path: Path) -> No
     plain.write_bytes(audio)
 
     assert probe(path).duration_ms == probe(plain).duration_ms
-    assert probe(path).art_bytes == 2000
+    assert 2000 < probe(path).art_bytes < 2100  # the picture frame: image, MIME type, header
     assert probe(plain).art_bytes == 0
 
 
@@ -190,7 +190,7 @@ def test_unusual_sample_rate_is_a_warning(make_show) -> None:
     result = check_show(root)
 
     assert result.is_ok
-    (warning,) = codes(result, "W201")
+    (warning,) = codes(result, "W181")
     assert "'001.mp3' is sampled at 32,000 Hz" in warning
 
 
@@ -203,7 +203,7 @@ def test_bitrate_over_320_kbits_is_a_warning(make_show) -> None:
     loud = dataclasses.replace(episode, audio=dataclasses.replace(episode.audio, bitrate=400_000))
 
     (warning,) = audio_problems(loud)
-    assert warning.code == "W202"
+    assert warning.code == "W182"
     assert "400 kbit/s" in warning.message
     assert warning.line == 4  # the episode's `audio:` line
 
@@ -221,7 +221,7 @@ def test_large_embedded_artwork_is_a_warning(make_show) -> None:
 
     result = check_show(root)
 
-    (warning,) = codes(result, "W203")
+    (warning,) = codes(result, "W183")
     assert warning.startswith(str(root / "001-episode.yaml"))
     assert "600 KB of embedded artwork" in warning
 
@@ -239,7 +239,7 @@ def test_m4a_episode_with_chapters_warns_that_they_stay_in_the_feed(make_show) -
     result = check_show(root)
 
     assert result.is_ok, [d.format() for d in result.errors]
-    (warning,) = codes(result, "W204")
+    (warning,) = codes(result, "W184")
     assert "001-episode.yaml" in warning
     assert "cannot write its chapters" in warning
 

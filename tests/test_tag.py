@@ -238,6 +238,37 @@ def test_second_run_rewrites_nothing(show: Path, options: dict[str, bool]) -> No
     assert stamps(show) == before
 
 
+@pytest.mark.parametrize("options", [{}, {"id3v24": True}], ids=["id3v23", "id3v24"])
+def test_rerun_without_the_record_compares_the_tags_and_writes_nothing(
+    show: Path, options: dict[str, bool]
+) -> None:
+    (show / "audio" / "003.m4a").write_bytes((FIXTURES / "aac-mono-44k.m4a").read_bytes())
+    (show / "003-episode.yaml").write_text(episode_yaml(3, audio="audio/003.m4a"))
+    tag(show, **options)
+    before = stamps(show)
+    (show / ".gaepod" / "tags.json").unlink()  # e.g. a fresh clone: the record is not in git
+
+    report = tag(show, **options)
+
+    assert (report.changed, report.unchanged) == ([], 3)
+    assert stamps(show) == before
+    assert (show / ".gaepod" / "tags.json").exists()
+
+
+def test_tags_edited_by_another_tool_are_put_back(show: Path) -> None:
+    tag(show)
+    path = show / "audio" / "002.mp3"
+    other = ID3(path)
+    other["TIT2"] = TIT2(encoding=3, text=["Edited elsewhere"])
+    other.save(path, v2_version=3)
+
+    report = tag(show)
+
+    # mutagen's own WFED class misreads iTunes' text-style WFED, so the other tool lost it too.
+    assert [(t.path.name, t.changes) for t in report.changed] == [("002.mp3", ("TIT2", "WFED"))]
+    assert ID3(path)["TIT2"].text == ["Guest 2: Topic, Topic, & Topic?"]
+
+
 def test_switching_id3_version_rewrites_only_the_version(show: Path) -> None:
     tag(show)
 
@@ -366,7 +397,7 @@ def test_unreadable_file_is_reported_and_left_untouched(show: Path) -> None:
     report = tag_show(podcast)
 
     (failure,) = report.failures
-    assert (failure.code, failure.path.name) == ("E206", "001-episode.yaml")
+    assert (failure.code, failure.path.name) == ("E186", "001-episode.yaml")
     assert "cannot tag '001.mp3'" in failure.message
     assert broken.read_bytes() == data
     assert [t.path.name for t in report.changed] == ["002.mp3"]
@@ -390,16 +421,16 @@ def test_feed_enclosure_length_is_the_tagged_size(show: Path, tmp_path: Path) ->
 def test_feed_warns_about_untagged_audio_until_it_is_tagged(show: Path, tmp_path: Path) -> None:
     out = tmp_path / "public"
 
-    untagged = [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W205"]
+    untagged = [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
     assert sorted(d.path.name for d in untagged) == ["001-episode.yaml", "002-episode.yaml"]
     assert untagged[0].line == 4  # the `audio:` line
 
     tag(show)
-    assert not [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W205"]
+    assert not [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
 
     yaml = show / "002-episode.yaml"
     yaml.write_text(yaml.read_text().replace("Guest 2", "Another guest"))
-    warned = [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W205"]
+    warned = [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
     assert [d.path.name for d in warned] == ["002-episode.yaml"]
 
 

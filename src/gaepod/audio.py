@@ -78,10 +78,11 @@ def _refuse_other_container(handle: IO[bytes], fmt: str) -> None:
 
 
 def _probe_mp3(handle: IO[bytes], path: Path, stat: os.stat_result, mime: str) -> AudioFacts:
-    from mutagen.mp3 import MP3, BitrateMode
+    from mutagen.mp3 import BitrateMode, MPEGInfo
 
-    audio = MP3(handle)
-    info = audio.info
+    # The stream info alone: decoding the ID3 tag (mutagen decodes ID3v2.3's
+    # UTF-16 text a character at a time) would cost more than all the rest.
+    info = MPEGInfo(handle)
     if info.layer != 3:
         raise AudioProbeError(f"this is MPEG layer {info.layer} audio, not MP3 (layer 3)")
     if not info.length or info.length <= 0:
@@ -94,7 +95,6 @@ def _probe_mp3(handle: IO[bytes], path: Path, stat: os.stat_result, mime: str) -
                 f"the file is truncated: its header declares {declared:,} bytes of audio, "
                 f"the file holds {max(available, 0):,}"
             )
-    pictures = audio.tags.getall("APIC") if audio.tags is not None else []
     return AudioFacts(
         path=path,
         size=stat.st_size,
@@ -107,8 +107,44 @@ def _probe_mp3(handle: IO[bytes], path: Path, stat: os.stat_result, mime: str) -
         channels=int(info.channels or 0),
         is_vbr=info.bitrate_mode in (BitrateMode.VBR, BitrateMode.ABR)
         or (info.bitrate_mode == BitrateMode.UNKNOWN and kind in ("Xing", "VBRI")),
-        art_bytes=max((len(p.data) for p in pictures), default=0),
+        art_bytes=_largest_picture(handle),
     )
+
+
+def _largest_picture(handle: IO[bytes]) -> int:
+    """Bytes of the largest APIC/PIC frame in the leading ID3v2 tag, from frame headers only."""
+    end = id3v2_size(handle)
+    handle.seek(0)
+    header = handle.read(10)
+    if end == 0:
+        return 0
+    version, flags = header[3], header[5]
+    position = 10
+    if flags & 0x40 and version in (3, 4):  # an extended header comes first
+        handle.seek(10)
+        raw = handle.read(4)
+        size = _syncsafe(raw) if version == 4 else int.from_bytes(raw, "big") + 4
+        position += size
+    head_size, id_size = (6, 3) if version == 2 else (10, 4)
+    largest = 0
+    while position + head_size <= end:
+        handle.seek(position)
+        frame = handle.read(head_size)
+        frame_id, raw_size = frame[:id_size], frame[id_size : id_size + (3 if version == 2 else 4)]
+        if not frame_id.strip(b"\0") or not frame_id.isalnum():
+            break  # padding, or not a frame
+        size = _syncsafe(raw_size) if version == 4 else int.from_bytes(raw_size, "big")
+        if frame_id in (b"APIC", b"PIC"):
+            largest = max(largest, size)
+        position += head_size + size
+    return largest
+
+
+def _syncsafe(raw: bytes) -> int:
+    value = 0
+    for byte in raw:
+        value = (value << 7) | (byte & 0x7F)
+    return value
 
 
 def _probe_mp4(handle: IO[bytes], path: Path, stat: os.stat_result, mime: str) -> AudioFacts:
@@ -221,9 +257,7 @@ def id3v2_size(handle: IO[bytes]) -> int:
     header = handle.read(10)
     if len(header) < 10 or header[:3] != b"ID3":
         return 0
-    syncsafe = header[6:10]
-    body = (syncsafe[0] << 21) | (syncsafe[1] << 14) | (syncsafe[2] << 7) | syncsafe[3]
-    return 10 + body + (10 if header[5] & 0x10 else 0)
+    return 10 + _syncsafe(header[6:10]) + (10 if header[5] & 0x10 else 0)
 
 
 def _hash_range(handle: IO[bytes], start: int, end: int, digest: Any) -> None:
@@ -248,7 +282,7 @@ def audio_problems(episode: Episode) -> list[Diagnostic]:
     if facts.sample_rate and facts.sample_rate not in COMMON_SAMPLE_RATES:
         found.append(
             (
-                "W201",
+                "W181",
                 f"'{name}' is sampled at {facts.sample_rate:,} Hz",
                 "export at 44,100 or 48,000 Hz: some players resample badly or refuse other rates",
             )
@@ -256,7 +290,7 @@ def audio_problems(episode: Episode) -> list[Diagnostic]:
     if facts.bitrate > MAX_BITRATE:
         found.append(
             (
-                "W202",
+                "W182",
                 f"'{name}' has {facts.bitrate // 1000} kbit/s",
                 "speech needs far less: 64-128 kbit/s MP3 keeps downloads small",
             )
@@ -264,7 +298,7 @@ def audio_problems(episode: Episode) -> list[Diagnostic]:
     if facts.art_bytes > LARGE_EMBEDDED_ART:
         found.append(
             (
-                "W203",
+                "W183",
                 f"'{name}' carries {facts.art_bytes // 1000} KB of embedded artwork",
                 "Apple's players mishandle very large tags; keep embedded art under 500 KB",
             )
@@ -272,7 +306,7 @@ def audio_problems(episode: Episode) -> list[Diagnostic]:
     if facts.format == "m4a" and episode.chapters:
         found.append(
             (
-                "W204",
+                "W184",
                 f"'{name}' is M4A: `gaepod tag` cannot write its chapters into the file",
                 "the chapters still reach apps through the feed; use MP3 to embed them",
             )

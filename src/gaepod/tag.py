@@ -29,7 +29,7 @@ from .errors import Diagnostic, Severity
 from .fsio import TEMP_PREFIX, atomic_write
 from .model import Episode, Podcast, Show
 from .paths import public_relpath
-from .tag_wanted import Cover, fingerprint, wanted_tags
+from .tag_wanted import Cover, WantedTags, fingerprint, wanted_tags
 from .tag_write import replace_tagged
 from .vocab import AUDIO_TYPES
 
@@ -73,12 +73,20 @@ def tag_show(
     if not dry_run:
         for folder in sorted({e.audio.path.parent for e in local if e.audio.path}):
             _sweep_copies(folder)
+    version = 4 if id3v24 else 3
+    previous = _State.load(show.root)
     state = _State()  # rebuilt from this run: files gone or failing drop out
     for done, episode in enumerate(local, 1):
         path = episode.audio.path
         assert path is not None
+        relpath = public_relpath(path, show.root)
         try:
-            changes, key = _tag_episode(episode, show, 4 if id3v24 else 3, dry_run)
+            wanted = wanted_tags(episode, show)
+            cover, cover_digest = _cover(wanted.cover)
+            key = fingerprint(wanted, cover_digest)
+            # A file this tagger wrote and nobody touched since is not even opened.
+            is_current = previous.is_current(relpath, path, key, version)
+            changes = [] if is_current else _tag_file(episode, wanted, cover, version, dry_run)
         except Exception as exc:  # mutagen raises many types on bad input: report, go on
             report.failures.append(_failure(episode, exc))
         else:
@@ -87,21 +95,19 @@ def tag_show(
             else:
                 report.unchanged += 1
             if not dry_run:
-                state.record(public_relpath(path, show.root), path, key)
+                state.record(relpath, path, key, version)
         if progress is not None:
-            progress(done, len(local), public_relpath(path, show.root))
+            progress(done, len(local), relpath)
     if not dry_run:
         state.save(show.root)
     return report
 
 
-def _tag_episode(
-    episode: Episode, show: Show, version: int, dry_run: bool
-) -> tuple[list[str], str]:
-    """Tag one file if needed; return the changes and the fingerprint of its wanted tags."""
-    wanted = wanted_tags(episode, show)
-    cover, cover_digest = _cover(wanted.cover)
-    key = fingerprint(wanted, cover_digest)
+def _tag_file(
+    episode: Episode, wanted: WantedTags, cover: bytes | None, version: int, dry_run: bool
+) -> list[str]:
+    """Compare the file's tags with the wanted ones; write them when they differ (not in a
+    dry run). Returns the names of the frames or atoms that differ."""
     path = episode.audio.path
     assert path is not None
     probe(path)  # AudioProbeError when the file stopped being readable audio since the check
@@ -120,7 +126,7 @@ def _tag_episode(
                 return tag_id3.changes(tag_id3.load(temp), slots, version)
 
             replace_tagged(path, "mp3", write_id3, left_id3)
-        return changes, key
+        return changes
     atoms = tag_mp4.atoms(wanted, cover)
     audio = tag_mp4.load(path)
     changes = tag_mp4.changes(audio, atoms)
@@ -134,7 +140,7 @@ def _tag_episode(
             return tag_mp4.changes(tag_mp4.load(temp), atoms)
 
         replace_tagged(path, "m4a", write_mp4, left_mp4)
-    return changes, key
+    return changes
 
 
 def needs_tagging(episode: Episode, show: Show) -> bool:
@@ -178,7 +184,7 @@ def untagged_warnings(episodes: Iterable[Episode], show: Show) -> list[Diagnosti
                 episode.source,
                 line,
                 column,
-                "W205",
+                "W185",
                 f"the audio file '{name}' is not tagged yet (or its tags are out of date)",
                 "run `gaepod tag` so that players show the episode's title, art and chapters",
                 Severity.WARNING,
@@ -204,7 +210,7 @@ def _failure(episode: Episode, exc: Exception) -> Diagnostic:
         episode.source,
         line,
         column,
-        "E206",
+        "E186",
         f"cannot tag '{name}': {reason}",
         "the file was left exactly as it was; re-export it if it does not play",
         Severity.ERROR,
@@ -229,7 +235,7 @@ def _read_cover(path: Path, size: int, mtime_ns: int) -> tuple[bytes, str]:
 
 @dataclass
 class _State:
-    """What `gaepod tag` last left in each file: {relpath: {size, mtime_ns, tags}}."""
+    """What `gaepod tag` last left in each file: {relpath: {size, mtime_ns, ino, tags, id3}}."""
 
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -244,9 +250,28 @@ class _State:
         files = data.get("files")
         return cls(files if isinstance(files, dict) else {})
 
-    def record(self, relpath: str, path: Path, key: str) -> None:
+    def record(self, relpath: str, path: Path, key: str, version: int) -> None:
         stat = os.stat(path)
-        self.files[relpath] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "tags": key}
+        self.files[relpath] = {
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "ino": stat.st_ino,
+            "tags": key,
+            "id3": version,
+        }
+
+    def is_current(self, relpath: str, path: Path, key: str, version: int) -> bool:
+        entry = self.files.get(relpath)
+        if not isinstance(entry, dict):
+            return False
+        stat = os.stat(path)
+        return entry == {
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "ino": stat.st_ino,
+            "tags": key,
+            "id3": version,
+        }
 
     def save(self, root: Path) -> None:
         data = {"format": STATE_FORMAT, "files": dict(sorted(self.files.items()))}

@@ -8,6 +8,7 @@ Frames gaepod does not write (encoder, ReplayGain, other comments) are kept.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,6 @@ from mutagen.id3 import error as ID3Error
 
 from .tag_wanted import WantedTags
 
-UTF8 = Encoding.UTF8  # mutagen writes UTF-16 instead when saving v2.3
 TOC_ID = "toc"
 # v2.4-only frames that carry data worth keeping (ReplayGain) when a file is
 # saved as v2.3; mutagen's v2.3 conversion would drop them.
@@ -80,30 +80,35 @@ def load(path: Path) -> Any:
 def slots(wanted: WantedTags, cover: bytes | None) -> list[Slot]:
     """Every frame group to write; a value the episode lacks leaves the file's frame alone."""
     text = {
-        "TIT2": TIT2(encoding=UTF8, text=[wanted.title]),
-        "TPE1": TPE1(encoding=UTF8, text=[wanted.artist]),
-        "TALB": TALB(encoding=UTF8, text=[wanted.album]),
-        "TPE2": TPE2(encoding=UTF8, text=[wanted.album_artist]),
-        "TDRC": TDRC(encoding=UTF8, text=[wanted.day]),
-        "TCON": TCON(encoding=UTF8, text=[wanted.genre]),
-        "TGID": TGID(encoding=UTF8, text=[wanted.guid]),
+        "TIT2": _text(TIT2, wanted.title),
+        "TPE1": _text(TPE1, wanted.artist),
+        "TALB": _text(TALB, wanted.album),
+        "TPE2": _text(TPE2, wanted.album_artist),
+        "TDRC": _text(TDRC, wanted.day),
+        "TCON": _text(TCON, wanted.genre),
+        "TGID": _text(TGID, wanted.guid),
         "WOAS": WOAS(url=_ascii_url(wanted.page_url)),
         "WFED": WFED(encoding=Encoding.LATIN1, text=[_ascii_url(wanted.feed_url)]),
         "PCST": PCST(value=0),  # iTunes' flag: four zero bytes; only its presence counts
     }
     if wanted.number is not None:
-        text["TRCK"] = TRCK(encoding=UTF8, text=[str(wanted.number)])
+        text["TRCK"] = _text(TRCK, str(wanted.number))
     if wanted.season is not None:
-        text["TPOS"] = TPOS(encoding=UTF8, text=[str(wanted.season)])
+        text["TPOS"] = _text(TPOS, str(wanted.season))
     if wanted.long_description:
-        text["TDES"] = TDES(encoding=UTF8, text=[wanted.long_description])
+        text["TDES"] = _text(TDES, wanted.long_description)
     result = [Slot(key, _by_id(key), (frame,)) for key, frame in text.items()]
     if wanted.description:
-        comment = COMM(encoding=UTF8, lang=wanted.language, desc="", text=[wanted.description])
+        comment = COMM(
+            encoding=_encoding(wanted.description),
+            lang=wanted.language,
+            desc="",
+            text=[wanted.description],
+        )
         result.append(Slot("COMM", _plain_comments, (comment,)))
     if cover is not None and wanted.cover is not None:
         picture = APIC(
-            encoding=UTF8,
+            encoding=Encoding.LATIN1,
             mime=wanted.cover.mime,
             type=PictureType.COVER_FRONT,
             desc="",
@@ -125,9 +130,9 @@ def slots(wanted: WantedTags, cover: bytes | None) -> list[Slot]:
 def _chapter_frames(wanted: WantedTags) -> list[Any]:
     frames = []
     for chapter in wanted.chapters:
-        sub_frames: list[Any] = [TIT2(encoding=UTF8, text=[chapter.title])]
+        sub_frames: list[Any] = [_text(TIT2, chapter.title)]
         if chapter.url:
-            sub_frames.append(WXXX(encoding=UTF8, desc="", url=_ascii_url(chapter.url)))
+            sub_frames.append(WXXX(encoding=Encoding.LATIN1, desc="", url=_ascii_url(chapter.url)))
         frames.append(
             CHAP(
                 element_id=chapter.element_id,
@@ -196,8 +201,9 @@ def _front_covers(tags: Any) -> list[Any]:
     ]
 
 
-def _canonical_set(frames: list[Any]) -> list[Any]:
-    return sorted((_canonical(frame) for frame in frames), key=repr)
+def _canonical_set(frames: list[Any]) -> frozenset[tuple[Any, int]]:
+    """Frames as an order-free multiset (hashable, so CHAP sub-frames can nest it)."""
+    return frozenset(Counter(_canonical(frame) for frame in frames).items())
 
 
 def _canonical(frame: Any) -> tuple[Any, ...]:
@@ -211,12 +217,26 @@ def _canonical(frame: Any) -> tuple[Any, ...]:
 
 def _plain(value: Any) -> Any:
     if hasattr(value, "getall"):  # sub-frames of CHAP/CTOC
-        return tuple(_canonical_set(list(value.values())))
+        return _canonical_set(list(value.values()))
     if isinstance(value, list | tuple):
         return tuple(_plain(v) for v in value)
     if value is None or isinstance(value, str | bytes | int | float):
         return value
     return str(value)  # ID3TimeStamp and similar
+
+
+def _text(frame_class: Any, value: str) -> Any:
+    return frame_class(encoding=_encoding(value), text=[value])
+
+
+def _encoding(text: str) -> Encoding:
+    """Latin-1 when it can hold the text, else UTF-8 (which mutagen turns into UTF-16 for
+    v2.3): the most widely read encoding, and mutagen decodes UTF-16 a character at a time."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return Encoding.UTF8
+    return Encoding.LATIN1
 
 
 def _ascii_url(url: str) -> str:
