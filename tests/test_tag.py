@@ -20,7 +20,7 @@ from mutagen.id3 import (
     TSSE,
     TXXX,
 )
-from mutagen.mp4 import MP4
+from mutagen.mp4 import MP4, MP4FreeForm
 from tinytag import TinyTag
 
 from conftest import SHOW_YAML, episode_yaml, jpeg_bytes, mp3_bytes
@@ -443,3 +443,35 @@ def test_needs_tagging_notices_a_replaced_file(show: Path) -> None:
     podcast = podcast_of(show)
 
     assert [needs_tagging(e, podcast.show) for e in podcast.episodes] == [False, True]
+
+
+def test_tagged_file_keeps_its_mode(show: Path) -> None:
+    path = show / "audio" / "001.mp3"
+    path.chmod(0o640)
+
+    tag(show)
+
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_m4a_replaygain_and_encoder_atoms_are_kept(make_show) -> None:
+    root = make_show(
+        episodes=1,
+        files={
+            "001-episode.yaml": episode_yaml(1, audio="audio/001.m4a"),
+            "audio/001.m4a": (FIXTURES / "aac-mono-44k.m4a").read_bytes(),
+        },
+    )
+    path = root / "audio" / "001.m4a"
+    before = MP4(path)
+    before["----:com.apple.iTunes:replaygain_track_gain"] = [MP4FreeForm(b"-6.50 dB")]
+    before["\xa9nam"] = ["Old title"]
+    before.save()
+
+    tag(root)
+
+    tags = MP4(path).tags
+    assert tags is not None
+    assert tags["----:com.apple.iTunes:replaygain_track_gain"] == [b"-6.50 dB"]
+    assert tags["\xa9too"] == ["Lavf59.27.100"]
+    assert tags["\xa9nam"] == ["Guest 1: Topic, Topic, & Topic?"]

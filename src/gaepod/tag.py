@@ -144,7 +144,7 @@ def _tag_file(
 
 
 def needs_tagging(episode: Episode, show: Show) -> bool:
-    """True when the last `gaepod tag` did not leave this exact file with today's tags."""
+    """True when the last `gaepod tag` did not leave this exact file with the tags it wants now."""
     return bool(untagged([episode], show))
 
 
