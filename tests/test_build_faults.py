@@ -328,11 +328,6 @@ def test_sigkill_while_tagging_leaves_every_audio_file_whole(untagged: Scenario)
     killed_builds(untagged, trials)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sweep_temp_files(out) only removes temp files older than 60 s, so the staged "
-    "files of a build killed moments ago survive the next build",
-)
 def test_next_build_sweeps_temp_files_a_killed_build_left_in_public(edited: Scenario) -> None:
     show, out = edited.fresh_copy()
     k = edited.commit_number("public/")
@@ -342,10 +337,6 @@ def test_next_build_sweeps_temp_files_a_killed_build_left_in_public(edited: Scen
     assert temp_files(out) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a temp file beside published.yaml or in .gaepod/ (cache, state) is never swept",
-)
 def test_next_build_sweeps_temp_files_a_killed_build_left_in_the_show(edited: Scenario) -> None:
     show, out = edited.fresh_copy()
     k = edited.commit_number("episodes/published.yaml")
@@ -412,11 +403,6 @@ def test_failed_rename_leaves_old_or_new_feed(
     assert temp_files(show, out) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an OSError from StagedWrites.commit or the ledger's atomic_write escapes the "
-    "library as a traceback instead of an OutputError (exit 1 with a message)",
-)
 def test_failed_rename_is_reported_without_a_traceback(
     edited: Scenario, failing_rename: Callable[[int], None]
 ) -> None:

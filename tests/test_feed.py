@@ -18,7 +18,7 @@ from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml, mp3_bytes
 from gaepod import fsio
 from gaepod.build import Options, publish_feed, run_check
 from gaepod.check import check_show
-from gaepod.errors import InvalidShowError
+from gaepod.errors import InvalidShowError, OutputError
 from gaepod.feed import render
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
@@ -229,7 +229,7 @@ def test_failed_write_leaves_old_feed_and_no_temp_files(
         real_replace(source, target)
 
     monkeypatch.setattr(fsio.os, "replace", full_disk_on_feed)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left on device"):
         publish_feed(Options(show=root, out=out, now=NOW))
     assert (out / "feed.xml").read_bytes() == before
     assert not list(out.rglob(".gaepod-tmp-*"))

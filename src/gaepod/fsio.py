@@ -175,8 +175,12 @@ class StagedWrites:
         return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
 
 
-def sweep_temp_files(folder: Path, older_than_seconds: float = 60.0) -> int:
-    """Delete temp files a killed run left behind; returns how many."""
+def sweep_temp_files(folder: Path, older_than_seconds: float = 0.0) -> int:
+    """Delete temp files a killed run left behind; returns how many.
+
+    Call it while holding the show's lock: then no other gaepod run is writing,
+    and every temp file present is a leftover, however young.
+    """
     removed = 0
     if not folder.is_dir():
         return 0

@@ -99,6 +99,16 @@ def write_outputs(
     file it refers to is already in place.
     """
     ordered = sorted(outputs, key=lambda o: (o.relpath == feed.FEED_PATH, o.relpath))
+    try:
+        return _write_staged(out, ordered, cache)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {exc.filename or out}: {exc.strerror or exc}; the published "
+            "files were left as they were"
+        ) from exc
+
+
+def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) -> WriteReport:
     seen: set[str] = set()
     report = WriteReport()
     done: list[tuple[str, Path, str | None]] = []

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import quickstate
-from .errors import Diagnostic, GaepodError, InvalidShowError
+from .errors import Diagnostic, GaepodError, InvalidShowError, OutputError
 from .fsio import locked, safe_output_dir
 
 if TYPE_CHECKING:
@@ -93,9 +93,11 @@ def _full_build(
     options: BuildOptions, out: Path, state_dir: Path, now: datetime, log: Log
 ) -> BuildReport:
     from .cache import load_cache, save_cache
+    from .fsio import sweep_temp_files
 
     report = BuildReport()
     clock = _Stopwatch(report)
+    sweep_temp_files(options.show)  # leftovers of a killed run (ledger, state, audio)
     cache = load_cache(state_dir)
     result = _checked(options, cache, log, clock)
     report.check = result
@@ -213,7 +215,7 @@ def _write(
     from .fsio import remove_stale, sweep_temp_files
     from .outputs import write_outputs
 
-    sweep_temp_files(out)
+    sweep_temp_files(out)  # we hold the lock: every temp file is a leftover
     written = write_outputs(out, outputs, cache)
     report.written, report.unchanged, report.skipped = (
         written.written,
@@ -243,7 +245,13 @@ def _record_ledger(
     updated = ledger.record(podcast.in_feed(now), now)
     added = len(updated.entries) - len(ledger.entries)
     if added:
-        atomic_write(options.show / LEDGER_FILE, render_ledger(updated))
+        try:
+            atomic_write(options.show / LEDGER_FILE, render_ledger(updated))
+        except OSError as exc:
+            raise OutputError(
+                f"the feed was published, but {LEDGER_FILE} could not be updated: "
+                f"{exc.strerror or exc}; the next build records the new episodes"
+            ) from exc
     return added
 
 
