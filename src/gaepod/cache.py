@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .validate_show import ShowContext
 
 CACHE_FILE = "cache.pickle"
-FORMAT = f"gaepod-cache-3/{__version__}"
+FORMAT = f"gaepod-cache-4/{__version__}"
 
 Stamp = tuple[int, int, int]
 
@@ -69,6 +69,8 @@ class BuildCache:
     fingerprint: str = ""  # of the last successful build's inputs and outputs
     hits: int = 0  # counters for --verbose; not saved meaningfully
     misses: int = 0
+    fresh: set[Path] = field(default_factory=set)  # files read again in this run
+    tag_options: str = ""  # how audio was last tagged (ID3 version): a change retags all
 
     def lookup(self, path: Path, context_key: str) -> ValidationRecord | None:
         record = self.validations.get(path)
@@ -76,6 +78,7 @@ class BuildCache:
             self.hits += 1
             return record
         self.misses += 1
+        self.fresh.add(path)
         return None
 
     def remember(
@@ -134,6 +137,7 @@ def load_cache(state_dir: Path) -> BuildCache:
     if not isinstance(cache, BuildCache) or cache.format != FORMAT:
         return BuildCache()
     cache.hits = cache.misses = 0
+    cache.fresh = set()
     return cache
 
 

@@ -13,15 +13,18 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .build import Options, TagRunReport, publish_feed, publish_site, run_check, tag_audio
 from .errors import Diagnostic, ExitCode, GaepodError
+
+if TYPE_CHECKING:  # imported when a command runs: a no-op `gaepod build` stays cheap
+    from rich.console import Console
+
+    from .build import TagRunReport
 
 app = typer.Typer(
     name="gaepod",
@@ -49,6 +52,8 @@ NowOption = Annotated[
 
 
 def _consoles() -> tuple[Console, Console]:
+    from rich.console import Console
+
     # emoji=False: ":smile:" in a title is text, not a code to replace
     out = Console(soft_wrap=True, highlight=False, emoji=False)
     err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
@@ -96,6 +101,8 @@ def check(
     Example: gaepod check --show episodes --strict
     """
     out, err = _consoles()
+    from .build import Options, run_check
+
     result = run_check(Options(show=show, out=Path("public"), now=now))
     failed = not result.is_ok or (strict and bool(result.warnings))
     if as_json:
@@ -141,6 +148,8 @@ def feed(
     Example: gaepod feed --show episodes --out public
     """
     stdout, err = _consoles()
+    from .build import Options, publish_feed
+
     options = Options(show=show, out=out, now=now, strict=strict, wait_for_lock=not no_wait)
     try:
         report = publish_feed(options)
@@ -183,6 +192,8 @@ def site(
     Example: gaepod site --show episodes --out public
     """
     stdout, err = _consoles()
+    from .build import Options, publish_site
+
     options = Options(show=show, out=out, now=now, strict=strict, wait_for_lock=not no_wait)
     try:
         report = publish_site(options)
@@ -221,6 +232,8 @@ def tag(
     Example: gaepod tag --show episodes --dry-run
     """
     stdout, err = _consoles()
+    from .build import Options, tag_audio
+
     options = Options(show, Path("public"), now, strict, wait_for_lock=not no_wait)
     try:
         with _tag_progress(stdout, quiet) as progress:

@@ -98,6 +98,9 @@ def atomic_copy(source: Path, target: Path) -> bool:
     return True
 
 
+Pending = tuple[str, Path, int]  # temp file, its target, the mode the target gets
+
+
 class StagedWrites:
     """Many atomic replacements made durable with two syncs instead of one per file.
 
@@ -109,7 +112,7 @@ class StagedWrites:
     """
 
     def __init__(self) -> None:
-        self.pending: list[tuple[str, Path, int]] = []
+        self.pending: list[Pending] = []
         self._folders: set[Path] = set()
 
     def __enter__(self) -> StagedWrites:
@@ -150,6 +153,10 @@ class StagedWrites:
             raise
         self.pending.append((temp_name, target, _mode_for(target)))
         return True
+
+    def adopt(self, pending: Pending) -> None:
+        """Take over a temp file staged elsewhere (by a worker process)."""
+        self.pending.append(pending)
 
     def commit(self) -> None:
         if not self.pending:

@@ -11,8 +11,9 @@ from pathlib import Path
 from . import __version__, feed
 from .cache import BuildCache, OutputRecord, digest_of, stamp
 from .errors import OutputError
-from .fsio import StagedWrites, output_path
+from .fsio import Pending, StagedWrites, output_path
 from .model import Podcast
+from .parallel import map_items
 
 
 @dataclass(frozen=True)
@@ -111,22 +112,63 @@ def write_outputs(
 def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) -> WriteReport:
     seen: set[str] = set()
     report = WriteReport()
-    done: list[tuple[str, Path, str | None]] = []
+    jobs: list[tuple[Output, Path, str | None]] = []
+    for output in ordered:
+        folded = output.relpath.casefold()
+        if folded in seen:
+            raise OutputError(f"two outputs would be written to {output.relpath}")
+        seen.add(folded)
+        target = output_path(out, output.relpath)
+        key = output.key
+        if key is None and output.source is not None:
+            key = _source_key(output.source)
+        if cache is not None and key is not None:
+            record = cache.outputs.get(output.relpath)
+            if record is not None and record.key == key and record.stamp == stamp(target):
+                report.skipped += 1
+                continue
+        jobs.append((output, target, key))
     with StagedWrites() as staged:
-        for output in ordered:
-            folded = output.relpath.casefold()
-            if folded in seen:
-                raise OutputError(f"two outputs would be written to {output.relpath}")
-            seen.add(folded)
-            target = output_path(out, output.relpath)
-            key = output.key
-            if key is None and output.source is not None:
-                key = _source_key(output.source)
-            if cache is not None and key is not None:
-                record = cache.outputs.get(output.relpath)
-                if record is not None and record.key == key and record.stamp == stamp(target):
-                    report.skipped += 1
-                    continue
+        staged_jobs = _stage_all(jobs)
+        for (output, _target, _key), pending in zip(jobs, staged_jobs, strict=True):
+            if pending is None:
+                report.unchanged += 1
+            else:
+                staged.adopt(pending)
+                report.written.append(output.relpath)
+        staged.commit()  # in `ordered` order: feed.xml last
+    if cache is not None:
+        for output, target, key in jobs:
+            if key is not None:
+                cache.outputs[output.relpath] = OutputRecord(key, stamp(target))
+    return report
+
+
+PARALLEL_JOBS = 256  # fewer files are written faster in this process than by forking
+
+# Set just before worker processes fork, so that they see the jobs without pickling them.
+_JOBS: list[tuple[Output, Path, str | None]] = []
+
+
+def _stage_all(jobs: list[tuple[Output, Path, str | None]]) -> list[Pending | None]:
+    """Render and stage every job, on all cores for big builds; None: already current."""
+    global _JOBS
+    _JOBS = jobs
+    try:
+        if len(jobs) < PARALLEL_JOBS:
+            return _stage_span((0, len(jobs)))
+        size = 32
+        spans = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        chunks = map_items(_stage_span, spans, min_items=2)
+    finally:
+        _JOBS = []
+    return [pending for chunk in chunks for pending in chunk]
+
+
+def _stage_span(span: tuple[int, int]) -> list[Pending | None]:
+    results: list[Pending | None] = []
+    with StagedWrites() as staged:
+        for output, target, _key in _JOBS[span[0] : span[1]]:
             content = output.content()
             if content is not None:
                 changed = staged.stage_bytes(target, content)
@@ -134,17 +176,9 @@ def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) ->
                 changed = staged.stage_copy(output.source, target)
             else:
                 raise OutputError(f"output {output.relpath} has no content")
-            done.append((output.relpath, target, key))
-            if changed:
-                report.written.append(output.relpath)
-            else:
-                report.unchanged += 1
-        staged.commit()
-    if cache is not None:
-        for relpath, target, key in done:
-            if key is not None:
-                cache.outputs[relpath] = OutputRecord(key, stamp(target))
-    return report
+            results.append(staged.pending[-1] if changed else None)
+        staged.pending = []  # handed over to the caller, who commits or aborts them
+    return results
 
 
 def _source_key(source: Path) -> str | None:

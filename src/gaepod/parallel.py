@@ -36,12 +36,14 @@ def can_fork() -> bool:
     )
 
 
-def map_items(func: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+def map_items(
+    func: Callable[[Item], Result], items: Sequence[Item], min_items: int = MIN_ITEMS
+) -> list[Result]:
     """`[func(x) for x in items]`, spread over the CPU cores when that pays."""
-    workers = min(worker_count(), max(1, len(items) // (MIN_ITEMS // 2)))
-    if len(items) < MIN_ITEMS or workers < 2 or not can_fork():
+    workers = min(worker_count(), max(1, len(items) // max(1, min_items // 2)))
+    if len(items) < min_items or workers < 2 or not can_fork():
         return [func(item) for item in items]
     context = multiprocessing.get_context("fork")
-    chunk = max(1, len(items) // (workers * 4))
+    chunk = max(1, len(items) // (workers * 8))
     with context.Pool(workers) as pool:
         return pool.map(func, items, chunksize=chunk)

@@ -18,7 +18,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,11 +61,15 @@ def tag_show(
     id3v24: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    unchanged_since_last_run: Collection[Path] = (),
 ) -> TagReport:
     """Tag every episode's local audio file; with `dry_run`, only report what would change.
 
     Call it holding the show's lock (build.tag_audio does): it also removes the
-    half-made copies a killed run left beside the audio files.
+    half-made copies a killed run left beside the audio files. Episodes whose
+    source file is in `unchanged_since_last_run` (the build knows: neither their
+    YAML, their audio nor the show changed since it last tagged them) are
+    taken as tagged when the record says so, without computing their tags.
     """
     show = podcast.show
     local = [e for e in podcast.episodes if e.audio.path is not None]
@@ -80,6 +84,9 @@ def tag_show(
         path = episode.audio.path
         assert path is not None
         relpath = public_relpath(path, show.root)
+        if episode.source in unchanged_since_last_run and previous.carry_over(relpath, state):
+            report.unchanged += 1
+            continue
         try:
             wanted = wanted_tags(episode, show)
             cover, cover_digest = _cover(wanted.cover)
@@ -259,6 +266,14 @@ class _State:
             "tags": key,
             "id3": version,
         }
+
+    def carry_over(self, relpath: str, into: _State) -> bool:
+        """Copy this file's record into `into`; False when there is none."""
+        entry = self.files.get(relpath)
+        if entry is None:
+            return False
+        into.files[relpath] = entry
+        return True
 
     def is_current(self, relpath: str, path: Path, key: str, version: int) -> bool:
         entry = self.files.get(relpath)
