@@ -62,15 +62,19 @@ def gaepod(*args: str) -> list[str]:
 
 
 def measure(n: int, work: Path, repeat: int) -> dict[str, tuple[float, float]]:
-    folder = catalog(work, n)
+    pristine = catalog(work, n)  # the reference script reads every *.yaml: keep it clean
+    folder = work / f"gaepod-{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(pristine, folder)
     show, out = folder / "episodes", folder / "public"
     results: dict[str, tuple[float, float]] = {}
-    samples = [
-        run(
-            [sys.executable, str(SHARED / "base_feedgen.py"), str(folder), str(folder / "base.xml")]
-        )
-        for _ in range(repeat)
+    reference = [
+        sys.executable,
+        str(SHARED / "base_feedgen.py"),
+        str(pristine),
+        str(work / f"base-{n}.xml"),
     ]
+    samples = [run(reference) for _ in range(repeat)]
     results["feedgen-script"] = _median(samples)
     results["tag (first time)"] = run(gaepod("tag", "--quiet", "--show", str(show)))
     build = gaepod("build", "--quiet", "--show", str(show), "--out", str(out))

@@ -6,13 +6,15 @@ those: options in, one library call, a report out.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import threading
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -30,6 +32,9 @@ from .cli import (
     app,
 )
 from .errors import ExitCode, GaepodError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 NoWaitOption = Annotated[
     bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
@@ -84,7 +89,8 @@ def build(
     )
     log = (lambda message: err.print(f"[dim]{escape(message)}[/]")) if verbose else _quiet
     try:
-        report = run_build(options, log=log)
+        with _build_status(err, enabled=not (quiet or as_json)) as (step, progress):
+            report = run_build(options, log=log, step=step, progress=progress)
     except GaepodError as error:
         if as_json:
             stdout.print_json(
@@ -122,6 +128,32 @@ def build(
 
 def _quiet(message: str) -> None:
     pass
+
+
+@contextlib.contextmanager
+def _build_status(
+    console: Console, enabled: bool
+) -> Iterator[tuple[Callable[[str], None], Callable[[int, int, str], None] | None]]:
+    """On a terminal: a transient spinner naming the step, a bar while tagging.
+
+    Nothing at all for cron, pipes, --quiet and --json.
+    """
+    if not enabled or not console.is_terminal:
+        yield _quiet, None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("building", total=None)
+
+        def step(name: str) -> None:
+            bar.update(task, description=escape(name), total=None, completed=0)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, description=f"tagging {escape(name)}", total=total, completed=done)
+
+        yield step, progress
 
 
 def _print_diff(stdout, diff, only: bool) -> None:  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 STATE_DIR = ".gaepod"
 Log = Callable[[str], None]
+Progress = Callable[[int, int, str], None]
 
 
 def _silent(message: str) -> None:
@@ -77,7 +78,14 @@ class BuildReport:
         return self.check.warnings if self.check else []
 
 
-def build(options: BuildOptions, log: Log = _silent) -> BuildReport:
+def build(
+    options: BuildOptions,
+    log: Log = _silent,
+    step: Log = _silent,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Run the whole build. `log` gets what each step did, `step` the name of the
+    step starting, `progress` (done, total, file) while audio files are tagged."""
     out = safe_output_dir(options.out, options.show)
     state_dir = options.show / STATE_DIR
     with locked(state_dir / "lock", wait=options.wait_for_lock):
@@ -92,20 +100,27 @@ def build(options: BuildOptions, log: Log = _silent) -> BuildReport:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return _full_build(options, out, state_dir, now, log)
+            return _full_build(options, out, state_dir, now, log, step, progress)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
 
 def _full_build(
-    options: BuildOptions, out: Path, state_dir: Path, now: datetime, log: Log
+    options: BuildOptions,
+    out: Path,
+    state_dir: Path,
+    now: datetime,
+    log: Log,
+    step: Log,
+    progress: Progress | None,
 ) -> BuildReport:
     from .cache import load_cache, save_cache
     from .fsio import sweep_temp_files
 
     report = BuildReport()
     clock = _Stopwatch(report)
+    step("checking the show")
     sweep_temp_files(options.show)  # leftovers of a killed run (ledger, state, audio)
     cache = load_cache(state_dir)
     result = _checked(options, cache, log, clock)
@@ -118,17 +133,21 @@ def _full_build(
     if options.diff_only:
         return report
     if options.tag_audio:
-        report.tagged = _tag(options, podcast, cache, log)
+        step("tagging audio")
+        report.tagged = _tag(options, podcast, cache, log, progress)
         clock.lap("tag")
         if report.tagged:  # sizes changed: read those files again (the cache keeps the rest)
             result = _checked(options, cache, log, clock)
             report.check = result
             podcast = result.podcast
             assert podcast is not None
+    step("planning the feed and the site")
     outputs = _outputs(options, podcast, now, cache)
     clock.lap("plan outputs")
+    step(f"rendering and writing {len(outputs):,} files")
     _write(out, outputs, cache, report, log)
     clock.lap("write")
+    step("recording what was published")
     report.ledger_added = _record_ledger(options, ledger, podcast, now)
     report.episodes_in_feed = len(podcast.in_feed(now))
     save_cache(state_dir, cache)
@@ -185,14 +204,22 @@ def _diff(out: Path, podcast: Podcast, now: datetime) -> FeedDiff:
     return compare_feeds(published_items(out / FEED_PATH), upcoming_items(podcast.in_feed(now)))
 
 
-def _tag(options: BuildOptions, podcast: Podcast, cache: BuildCache, log: Log) -> list[str]:
+def _tag(
+    options: BuildOptions,
+    podcast: Podcast,
+    cache: BuildCache,
+    log: Log,
+    progress: Progress | None,
+) -> list[str]:
     from .tag import tag_show
 
     tag_options = f"id3v2.{4 if options.id3v24 else 3}"
     unchanged: set[Path] = set()
     if cache.tag_options == tag_options and podcast.show.source not in cache.fresh:
         unchanged = {e.source for e in podcast.episodes if e.source not in cache.fresh}
-    tag_report = tag_show(podcast, id3v24=options.id3v24, unchanged_since_last_run=unchanged)
+    tag_report = tag_show(
+        podcast, id3v24=options.id3v24, progress=progress, unchanged_since_last_run=unchanged
+    )
     cache.tag_options = tag_options
     if tag_report.failures:
         raise GaepodError(
