@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .validate_show import ShowContext
 
 CACHE_FILE = "cache.pickle"
-FORMAT = f"gaepod-cache-4/{__version__}"
+FORMAT = f"gaepod-cache-5/{__version__}"
 
 Stamp = tuple[int, int, int]
 
@@ -71,6 +71,7 @@ class BuildCache:
     misses: int = 0
     fresh: set[Path] = field(default_factory=set)  # files read again in this run
     tag_options: str = ""  # how audio was last tagged (ID3 version): a change retags all
+    memo: dict[str, dict[bytes, str]] = field(default_factory=dict)  # see memo.py
 
     def lookup(self, path: Path, context_key: str) -> ValidationRecord | None:
         record = self.validations.get(path)

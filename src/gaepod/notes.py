@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
+
+from .memo import remembered
 
 ALLOWED_TAGS = {
     "a",
@@ -81,7 +82,7 @@ _SOFT_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
 _LINE_EDGES = re.compile(r" *\n *")
 
 
-@lru_cache(maxsize=4096)
+@remembered("notes.html")
 def to_html(markdown: str) -> str:
     """Render Markdown show notes to sanitized HTML."""
     if not markdown:

@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import quickstate
+from . import memo, quickstate
 from .errors import Diagnostic, GaepodError, InvalidShowError, OutputError
-from .fsio import locked, safe_output_dir
+from .fsio import locked, safe_output_dir, sweep_temp_files
 
 if TYPE_CHECKING:
     from .cache import BuildCache
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .outputs import Output
 
 STATE_DIR = ".gaepod"
+UNFINISHED = "unfinished"  # exists while a build runs; still there: it was killed
 Log = Callable[[str], None]
 Progress = Callable[[int, int, str], None]
 
@@ -99,9 +100,15 @@ def build(
         # the cycle collector's scans would only cost time (~15 %).
         gc_was_enabled = gc.isenabled()
         gc.disable()
+        unfinished = state_dir / UNFINISHED
+        if unfinished.exists():  # the last build was killed: remove what it left half-made
+            sweep_temp_files(options.show)
+            sweep_temp_files(out)
+        unfinished.touch()
         try:
             return _full_build(options, out, state_dir, now, log, step, progress)
-        finally:
+        finally:  # not reached when killed: then the marker stays for the next build
+            unfinished.unlink(missing_ok=True)
             if gc_was_enabled:
                 gc.enable()
 
@@ -116,13 +123,12 @@ def _full_build(
     progress: Progress | None,
 ) -> BuildReport:
     from .cache import load_cache, save_cache
-    from .fsio import sweep_temp_files
 
     report = BuildReport()
     clock = _Stopwatch(report)
     step("checking the show")
-    sweep_temp_files(options.show)  # leftovers of a killed run (ledger, state, audio)
     cache = load_cache(state_dir)
+    memo.restore(cache.memo)
     result = _checked(options, cache, log, clock)
     report.check = result
     podcast = result.podcast
@@ -150,6 +156,7 @@ def _full_build(
     step("recording what was published")
     report.ledger_added = _record_ledger(options, ledger, podcast, now)
     report.episodes_in_feed = len(podcast.in_feed(now))
+    cache.memo = memo.used()
     save_cache(state_dir, cache)
     _save_quick_state(options, out, state_dir, podcast, now, [o.relpath for o in outputs])
     clock.lap("save state")
@@ -253,10 +260,9 @@ def _outputs(
 def _write(
     out: Path, outputs: list[Output], cache: BuildCache, report: BuildReport, log: Log
 ) -> None:
-    from .fsio import remove_stale, sweep_temp_files
+    from .fsio import remove_stale
     from .outputs import write_outputs
 
-    sweep_temp_files(out)  # we hold the lock: every temp file is a leftover
     written = write_outputs(out, outputs, cache)
     report.written, report.unchanged, report.skipped = (
         written.written,

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from .memo import remembered
+from .notes import to_html
 from .site_views import EpisodeView
 
 SEARCH_PATH = "search.json"
@@ -43,6 +45,12 @@ def _plain(fragment: str) -> str:
     return _URL.sub(" ", html.unescape(_TAG.sub(" ", fragment)))
 
 
+@remembered("search.words")
+def _notes_words(summary_and_notes: str) -> str:
+    summary, _, notes = summary_and_notes.partition("\x00")  # no YAML text holds a NUL
+    return words(f"{summary} {_plain(to_html(notes))}")
+
+
 def search_index(views: Sequence[EpisodeView]) -> bytes:
     """JSON: {"episodes": [{t: title, u: link from the root, d: date, g, k, w}]}, newest first."""
     entries = [
@@ -52,7 +60,7 @@ def search_index(views: Sequence[EpisodeView]) -> bytes:
             "d": view.date_text,
             "g": [guest.name for guest in view.guests],
             "k": [tag.name for tag in view.tags],
-            "w": words(f"{view.episode.summary or ''} {_plain(view.notes_html)}"),
+            "w": _notes_words(f"{view.episode.summary or ''}\x00{view.episode.description_md}"),
         }
         for view in views
     ]
