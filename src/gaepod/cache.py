@@ -23,10 +23,12 @@ from .errors import Diagnostic
 from .model import Episode, Show
 
 if TYPE_CHECKING:
+    from .feeddiff import ItemFacts
+    from .ledger import Ledger
     from .validate_show import ShowContext
 
 CACHE_FILE = "cache.pickle"
-FORMAT = f"gaepod-cache-5/{__version__}"
+FORMAT = f"gaepod-cache-6/{__version__}"
 
 Stamp = tuple[int, int, int]
 
@@ -72,6 +74,8 @@ class BuildCache:
     fresh: set[Path] = field(default_factory=set)  # files read again in this run
     tag_options: str = ""  # how audio was last tagged (ID3 version): a change retags all
     memo: dict[str, dict[bytes, str]] = field(default_factory=dict)  # see memo.py
+    ledger: tuple[Stamp, Ledger] | None = None  # published.yaml as parsed, by its stamp
+    feed_items: tuple[Stamp | None, dict[str, ItemFacts]] | None = None  # feed.xml's items
 
     def lookup(self, path: Path, context_key: str) -> ValidationRecord | None:
         record = self.validations.get(path)

@@ -133,8 +133,8 @@ def _full_build(
     report.check = result
     podcast = result.podcast
     assert podcast is not None
-    ledger = _verify_ledger(options, podcast, now)
-    report.diff = _diff(out, podcast, now)
+    ledger = _verify_ledger(options, podcast, now, cache)
+    report.diff = _diff(out, podcast, now, cache)
     clock.lap("ledger and diff")
     if options.diff_only:
         return report
@@ -154,7 +154,8 @@ def _full_build(
     _write(out, outputs, cache, report, log)
     clock.lap("write")
     step("recording what was published")
-    report.ledger_added = _record_ledger(options, ledger, podcast, now)
+    report.ledger_added = _record_ledger(options, ledger, podcast, now, cache)
+    _remember_feed_stamp(out, cache)
     report.episodes_in_feed = len(podcast.in_feed(now))
     cache.memo = memo.used()
     save_cache(state_dir, cache)
@@ -183,12 +184,23 @@ def _checked(options: BuildOptions, cache: BuildCache, log: Log, clock: _Stopwat
     return result
 
 
-def _verify_ledger(options: BuildOptions, podcast: Podcast, now: datetime) -> Ledger:
+def _verify_ledger(
+    options: BuildOptions, podcast: Podcast, now: datetime, cache: BuildCache
+) -> Ledger:
+    from .cache import stamp
     from .ledger import LEDGER_FILE, compare, describe, read_ledger
 
-    ledger, diagnostics = read_ledger(options.show)
-    if any(d.is_error for d in diagnostics):
-        raise InvalidShowError(f"{LEDGER_FILE} cannot be read; nothing was published", diagnostics)
+    path = options.show / LEDGER_FILE
+    current = stamp(path)
+    if cache.ledger is not None and current is not None and cache.ledger[0] == current:
+        ledger = cache.ledger[1]  # the file is as the last build left it
+    else:
+        ledger, diagnostics = read_ledger(options.show)
+        if any(d.is_error for d in diagnostics):
+            raise InvalidShowError(
+                f"{LEDGER_FILE} cannot be read; nothing was published", diagnostics
+            )
+        cache.ledger = (current, ledger) if current is not None else None
     problems = [
         p
         for p in compare(ledger, podcast.published(now))
@@ -204,11 +216,19 @@ def _verify_ledger(options: BuildOptions, podcast: Podcast, now: datetime) -> Le
     return ledger
 
 
-def _diff(out: Path, podcast: Podcast, now: datetime) -> FeedDiff:
+def _diff(out: Path, podcast: Podcast, now: datetime, cache: BuildCache) -> FeedDiff:
+    from .cache import stamp
     from .feed import FEED_PATH
     from .feeddiff import compare_feeds, published_items, upcoming_items
 
-    return compare_feeds(published_items(out / FEED_PATH), upcoming_items(podcast.in_feed(now)))
+    current = stamp(out / FEED_PATH)
+    if cache.feed_items is not None and current is not None and cache.feed_items[0] == current:
+        published = cache.feed_items[1]  # the feed gaepod wrote last time, untouched since
+    else:
+        published = published_items(out / FEED_PATH)
+    upcoming = upcoming_items(podcast.in_feed(now))
+    cache.feed_items = (None, upcoming)  # its stamp is known once it is written
+    return compare_feeds(published, upcoming)
 
 
 def _tag(
@@ -285,7 +305,9 @@ def _record_ledger(
     ledger: Ledger,
     podcast: Podcast,
     now: datetime,
+    cache: BuildCache,
 ) -> int:
+    from .cache import stamp
     from .fsio import atomic_write
     from .ledger import LEDGER_FILE, render_ledger
 
@@ -299,7 +321,18 @@ def _record_ledger(
                 f"the feed was published, but {LEDGER_FILE} could not be updated: "
                 f"{exc.strerror or exc}; the next build records the new episodes"
             ) from exc
+        written = stamp(options.show / LEDGER_FILE)
+        cache.ledger = (written, updated) if written is not None else None
     return added
+
+
+def _remember_feed_stamp(out: Path, cache: BuildCache) -> None:
+    from .cache import stamp
+    from .feed import FEED_PATH
+
+    if cache.feed_items is not None:
+        written = stamp(out / FEED_PATH)
+        cache.feed_items = (written, cache.feed_items[1]) if written is not None else None
 
 
 def _save_quick_state(
