@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,11 @@ def tag_show(
             report.unchanged += 1
             continue
         try:
+            inputs = _inputs_digest(episode, show, version)
+            if previous.is_tagged_from(relpath, path, inputs):
+                previous.carry_over(relpath, state)  # same inputs, file untouched since
+                report.unchanged += 1
+                continue
             wanted = wanted_tags(episode, show)
             cover, cover_digest = _cover(wanted.cover)
             key = fingerprint(wanted, cover_digest)
@@ -102,7 +108,7 @@ def tag_show(
             else:
                 report.unchanged += 1
             if not dry_run:
-                state.record(relpath, path, key, version)
+                state.record(relpath, path, key, version, inputs)
         if progress is not None:
             progress(done, len(local), relpath)
     if not dry_run:
@@ -240,6 +246,12 @@ def _read_cover(path: Path, size: int, mtime_ns: int) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
+def _inputs_digest(episode: Episode, show: Show, version: int) -> str:
+    """Everything the wanted tags are computed from (cheaper than computing them)."""
+    data = pickle.dumps((episode, show, version, STATE_FORMAT), protocol=5)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 @dataclass
 class _State:
     """What `gaepod tag` last left in each file: {relpath: {size, mtime_ns, ino, tags, id3}}."""
@@ -257,7 +269,7 @@ class _State:
         files = data.get("files")
         return cls(files if isinstance(files, dict) else {})
 
-    def record(self, relpath: str, path: Path, key: str, version: int) -> None:
+    def record(self, relpath: str, path: Path, key: str, version: int, inputs: str = "") -> None:
         stat = os.stat(path)
         self.files[relpath] = {
             "size": stat.st_size,
@@ -265,7 +277,20 @@ class _State:
             "ino": stat.st_ino,
             "tags": key,
             "id3": version,
+            "inputs": inputs,
         }
+
+    def is_tagged_from(self, relpath: str, path: Path, inputs: str) -> bool:
+        """True when this tagger wrote the file from exactly these inputs, untouched since."""
+        entry = self.files.get(relpath)
+        if not isinstance(entry, dict) or not inputs or entry.get("inputs") != inputs:
+            return False
+        stat = os.stat(path)
+        return (entry.get("size"), entry.get("mtime_ns"), entry.get("ino")) == (
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ino,
+        )
 
     def carry_over(self, relpath: str, into: _State) -> bool:
         """Copy this file's record into `into`; False when there is none."""
@@ -280,7 +305,7 @@ class _State:
         if not isinstance(entry, dict):
             return False
         stat = os.stat(path)
-        return entry == {
+        return {k: v for k, v in entry.items() if k != "inputs"} == {
             "size": stat.st_size,
             "mtime_ns": stat.st_mtime_ns,
             "ino": stat.st_ino,
