@@ -1,0 +1,111 @@
+"""The everyday commands around `build`: list, new and serve, as a user runs them."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE_SHOW, episode_yaml
+from gaepod.cli import app
+
+NOW = "2026-11-24T12:00:00+0000"
+
+
+@pytest.fixture
+def show(tmp_path: Path) -> Path:
+    root = tmp_path / "episodes"
+    shutil.copytree(EXAMPLE_SHOW, root, ignore=shutil.ignore_patterns(".gaepod", "published.yaml"))
+    return root
+
+
+def test_list_shows_each_status(show: Path) -> None:
+    shutil.copy(show / "audio" / "001.mp3", show / "audio" / "010.mp3")
+    (show / "010-future.yaml").write_text(
+        episode_yaml(10, date="2027-03-01T10:00:00Z", season=3, audio="audio/010.mp3")
+    )
+    (show / "011-broken.yaml").write_text("title: [unclosed\n")
+    result = CliRunner().invoke(app, ["list", "--json", "--show", str(show), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    rows = {row["file"]: row for row in json.loads(result.stdout)}
+    assert rows["001-marta-oliveira-ports-pipelines-power.yaml"]["status"] == "published"
+    assert rows["009-ingrid-halvorsen-fisheries-fjords-north-sea.yaml"]["status"] == "draft"
+    assert rows["011-broken.yaml"]["status"] == "invalid"
+    assert rows["011-broken.yaml"]["problems"] == 1
+    assert rows["001-marta-oliveira-ports-pipelines-power.yaml"]["duration"] == 4
+    assert rows["001-marta-oliveira-ports-pipelines-power.yaml"]["tagged"] is False
+    assert rows["010-future.yaml"]["status"] == "scheduled"
+
+
+def test_list_table_is_readable_without_a_terminal(show: Path) -> None:
+    result = CliRunner().invoke(app, ["list", "--show", str(show), "--now", NOW])
+    assert result.exit_code == 0
+    assert "published" in result.stdout and "draft" in result.stdout
+    assert "Marta Oliveira" in result.stdout
+    assert "\x1b[" not in result.stdout  # no colour codes for pipes and cron
+
+
+def test_new_then_build_keeps_the_draft_out_of_the_feed(show: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    created = runner.invoke(
+        app, ["new", "Zoë Ngata: Maps, Myths, & Borders?", "--show", str(show), "--now", NOW]
+    )
+    assert created.exit_code == 0, created.output
+    path = show / "010-zoe-ngata-maps-myths-borders.yaml"
+    assert str(path) in created.stdout.replace("\n", "")
+    assert "draft: true" in path.read_text()
+    out = tmp_path / "public"
+    built = runner.invoke(
+        app, ["build", "-q", "--no-tag", "--show", str(show), "--out", str(out), "--now", NOW]
+    )
+    assert built.exit_code == 0, built.output
+    assert "Zoë Ngata" not in (out / "feed.xml").read_text()
+
+
+def test_serve_command_answers_range_requests(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    built = CliRunner().invoke(
+        app, ["build", "-q", "--no-tag", "--show", str(show), "--out", str(out), "--now", NOW]
+    )
+    assert built.exit_code == 0, built.output
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gaepod",
+            "serve",
+            "--show",
+            str(show),
+            "--out",
+            str(out),
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", line).group(1))  # type: ignore[union-attr]
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/audio/001.mp3", headers={"Range": "bytes=0-9"})
+        response = connection.getresponse()
+        assert response.status == 206
+        assert response.getheader("Content-Type") == "audio/mpeg"
+        assert response.read() == (show / "audio" / "001.mp3").read_bytes()[:10]
+        connection.request("GET", "/episodes/001-marta-oliveira-ports-pipelines-power/")
+        page = connection.getresponse()
+        assert page.status == 200
+        assert "Marta Oliveira" in page.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=5)
