@@ -20,6 +20,7 @@ from pathlib import Path
 from .errors import LockedError, OutputError
 
 TEMP_PREFIX = ".gaepod-tmp-"
+FEW_FILES = 8  # up to this many staged files are flushed one by one
 DEFAULT_MODE = 0o644
 
 
@@ -53,49 +54,18 @@ def output_path(out: Path, relpath: str) -> Path:
 
 def atomic_write(target: Path, data: bytes) -> bool:
     """Write `data` to `target` atomically; return False (no write) when already equal."""
-    if _has_bytes(target, data):
-        return False
-    mode = _mode_for(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    _fsync_dir(target.parent)
-    return True
+    with StagedWrites() as staged:
+        changed = staged.stage_bytes(target, data)
+        staged.commit()
+    return changed
 
 
 def atomic_copy(source: Path, target: Path) -> bool:
     """Copy a file atomically unless the target already has the same bytes."""
-    try:
-        if target.stat().st_size == source.stat().st_size and _same_file_bytes(source, target):
-            return False
-    except FileNotFoundError:
-        pass
-    mode = _mode_for(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle, source.open("rb") as src:
-            shutil.copyfileobj(src, handle, 1024 * 1024)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    _fsync_dir(target.parent)
-    return True
+    with StagedWrites() as staged:
+        changed = staged.stage_copy(source, target)
+        staged.commit()
+    return changed
 
 
 Pending = tuple[str, Path, int]  # temp file, its target, the mode the target gets
@@ -159,14 +129,26 @@ class StagedWrites:
         self.pending.append(pending)
 
     def commit(self) -> None:
+        """Make every staged byte durable, then rename the files into place, in order."""
         if not self.pending:
             return
-        os.sync()  # every staged byte is on disk before any published name changes
+        few = len(self.pending) <= FEW_FILES
+        if few:  # fsync each file: cheaper than flushing the whole system for one or two
+            for temp_name, _target, _mode in self.pending:
+                _fsync_path(temp_name)
+        else:
+            os.sync()
+        folders = set()
         for temp_name, target, mode in self.pending:
             os.chmod(temp_name, mode)
             os.replace(temp_name, target)
+            folders.add(target.parent)
         self.pending = []
-        os.sync()
+        if few:
+            for folder in folders:
+                _fsync_dir(folder)
+        else:
+            os.sync()
 
     def abort(self) -> None:
         for temp_name, _target, _mode in self.pending:
@@ -272,6 +254,14 @@ def _mode_for(target: Path) -> int:
         return target.stat().st_mode & 0o777
     except OSError:
         return DEFAULT_MODE
+
+
+def _fsync_path(name: str) -> None:
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:
