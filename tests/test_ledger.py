@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import episode_yaml
 from gaepod.check import check_show
-from gaepod.ledger import Ledger, compare, read_ledger, render_ledger
+from gaepod.ledger import Ledger, LedgerEntry, compare, read_ledger, render_ledger
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 
@@ -64,3 +64,17 @@ def test_edited_guid_is_a_guid_change(make_show) -> None:
     (problem,) = compare(ledger, published(root))
     assert problem.kind == "guid-changed"
     assert problem.entry.guid == "001-episode"
+
+
+def test_ledger_of_a_big_show_is_read(make_show) -> None:
+    root = make_show(1)
+    many = [
+        LedgerEntry(f"guid-{i}", f"{i:05d}-x.yaml", f"https://cdn.example/{i}.mp3", NOW, "T")
+        for i in range(5000)
+    ]
+    data = render_ledger(Ledger({e.guid: e for e in many}))
+    assert len(data) > 512 * 1024  # bigger than any hand-written file may be
+    (root / "published.yaml").write_bytes(data)
+    again, problems = read_ledger(root)
+    assert problems == []
+    assert len(again.entries) == 5000

@@ -20,6 +20,7 @@ from .load import Mapping, read_document
 from .model import Episode
 
 LEDGER_FILE = "published.yaml"
+LEDGER_MAX_BYTES = 256 * 1024 * 1024  # ~260 bytes an episode: room for a million
 HEADER = (
     "# gaepod publication ledger: every episode that has appeared in the feed.\n"
     "# Commit this file. gaepod adds to it; edit it only to forget an episode on purpose.\n"
@@ -65,7 +66,7 @@ def read_ledger(show_root: Path) -> tuple[Ledger, list[Diagnostic]]:
     path = show_root / LEDGER_FILE
     if not path.exists():
         return Ledger(), []
-    document = read_document(path)
+    document = read_document(path, max_bytes=LEDGER_MAX_BYTES)
     if document.root is None:
         return Ledger(), document.diagnostics
     reader = FieldReader(path)

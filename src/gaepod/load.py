@@ -72,20 +72,24 @@ class Document:
         return self.root is not None
 
 
-def read_document(path: Path) -> Document:
-    """Read and parse one YAML file; problems come back as diagnostics."""
+def read_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """Read and parse one YAML file; problems come back as diagnostics.
+
+    `max_bytes` caps what a hand-written file may hold; files gaepod writes and
+    that grow with the show (the ledger) pass a larger cap.
+    """
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         return _failed(path, 0, 0, "E001", f"cannot read the file: {exc.strerror}", "")
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > max_bytes:
         return _failed(
             path,
             0,
             0,
             "E002",
-            f"file is larger than {MAX_FILE_BYTES // 1024} KiB",
+            f"file is larger than {max_bytes // 1024} KiB",
             "episode files hold metadata and show notes; move long text (transcripts) "
             "into a separate file",
         )
