@@ -61,9 +61,10 @@ def keyed_feed_outputs(podcast: Podcast, now: datetime, cache: BuildCache) -> li
     outputs = [
         Output(feed.FEED_PATH, render=lambda: feed.render(podcast, now), key=digest_of(parts))
     ]
+    by_chapters_path = {feed.chapters_path(e): e for e in podcast.episodes if e.chapters}
     for output in _asset_outputs(podcast, now):
-        if output.data is not None:  # chapter files: keyed by their episode
-            episode = next(e for e in podcast.episodes if feed.chapters_path(e) == output.relpath)
+        episode = by_chapters_path.get(output.relpath) if output.data is not None else None
+        if episode is not None:  # chapter files: keyed by their episode
             output = Output(
                 output.relpath, data=output.data, key=cache.digest(episode.source, episode)
             )
