@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # imported when a command runs: a no-op `gaepod build` stays 
 app = typer.Typer(
     name="gaepod",
     help="Publish a podcast from a folder of YAML files and audio.\n\n"
-    "Example: gaepod check && gaepod feed",
+    "Example: gaepod build   (check, tag, feed and site in one go)",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
