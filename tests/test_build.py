@@ -167,3 +167,17 @@ def test_scheduled_episode_appears_after_its_time(show: Path, tmp_path: Path) ->
 
 def test_usage_error_exits_2(show: Path) -> None:
     assert CliRunner().invoke(app, ["build", "--no-such-flag"]).exit_code == 2
+
+
+def test_switching_output_folder_never_deletes_files_there(show: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(first)).exit_code == 0
+    page = "episodes/002-soren-akesson-arctic-routes-rare-earths-cold-peace/index.html"
+    (second / page).parent.mkdir(parents=True)
+    (second / page).write_text("not gaepod's")
+    (show / "002-soren-akesson-arctic-routes-rare-earths-cold-peace.yaml").unlink()
+    result = run(
+        "build", "-q", "--no-tag", "--allow-removal", "--show", str(show), "--out", str(second)
+    )
+    assert result.exit_code == 0, result.output
+    assert (second / page).read_text() == "not gaepod's"

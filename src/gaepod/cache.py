@@ -69,6 +69,7 @@ class BuildCache:
     validations: dict[Path, ValidationRecord] = field(default_factory=dict)
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     fingerprint: str = ""  # of the last successful build's inputs and outputs
+    out_dir: str = ""  # the output folder `outputs` describes
     hits: int = 0  # counters for --verbose; not saved meaningfully
     misses: int = 0
     fresh: set[Path] = field(default_factory=set)  # files read again in this run

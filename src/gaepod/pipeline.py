@@ -128,6 +128,8 @@ def _full_build(
     clock = _Stopwatch(report)
     step("checking the show")
     cache = load_cache(state_dir)
+    if cache.out_dir != str(out):  # what was written elsewhere says nothing about `out`
+        cache.outputs, cache.out_dir = {}, str(out)
     memo.restore(cache.memo)
     result = _checked(options, cache, log, clock)
     report.check = result
