@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import tag_id3, tag_mp4
 from .audio import probe
 from .errors import Diagnostic, Severity
 from .fsio import TEMP_PREFIX, atomic_write
@@ -121,6 +120,8 @@ def _tag_file(
 ) -> list[str]:
     """Compare the file's tags with the wanted ones; write them when they differ (not in a
     dry run). Returns the names of the frames or atoms that differ."""
+    from . import tag_id3, tag_mp4  # mutagen's tag modules: only when a file is examined
+
     path = episode.audio.path
     assert path is not None
     probe(path)  # AudioProbeError when the file stopped being readable audio since the check
