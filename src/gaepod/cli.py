@@ -39,6 +39,9 @@ app = typer.Typer(
 ShowOption = Annotated[Path, typer.Option("--show", help="The show folder (holds podcast.yaml).")]
 OutOption = Annotated[Path, typer.Option("--out", help="Where published files go.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")]
+NoWaitOption = Annotated[
+    bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
+]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 NowOption = Annotated[
     datetime | None,
@@ -138,9 +141,7 @@ def feed(
     out: OutOption = Path("public"),
     strict: StrictOption = False,
     quiet: QuietOption = False,
-    no_wait: Annotated[
-        bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
-    ] = False,
+    no_wait: NoWaitOption = False,
     now: NowOption = None,
 ) -> None:
     """Check the show, then write OUT/feed.xml (refuses, keeping the old feed, on errors).
@@ -179,9 +180,7 @@ def site(
     out: OutOption = Path("public"),
     strict: StrictOption = False,
     quiet: QuietOption = False,
-    no_wait: Annotated[
-        bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
-    ] = False,
+    no_wait: NoWaitOption = False,
     now: NowOption = None,
 ) -> None:
     """Check the show, then write the static site (and its feed) into OUT.
@@ -220,9 +219,7 @@ def tag(
     ] = False,
     strict: StrictOption = False,
     quiet: QuietOption = False,
-    no_wait: Annotated[
-        bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
-    ] = False,
+    no_wait: NoWaitOption = False,
     now: NowOption = None,
 ) -> None:
     """Write each episode's podcast tags (title, show, date, art, chapters) into its audio.

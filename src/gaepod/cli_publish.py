@@ -20,6 +20,7 @@ import typer
 from rich.markup import escape
 
 from .cli import (
+    NoWaitOption,
     NowOption,
     OutOption,
     QuietOption,
@@ -35,10 +36,6 @@ from .errors import ExitCode, GaepodError
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-NoWaitOption = Annotated[
-    bool, typer.Option("--no-wait", help="Exit at once if another run holds the lock.")
-]
 
 
 @app.command()
