@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .check import CheckResult, check_show
-from .errors import Diagnostic, InvalidShowError, Severity
+from .errors import Diagnostic, Severity
 from .feed import LARGE_FEED_BYTES, render
 from .fsio import locked, safe_output_dir, sweep_temp_files
 from .outputs import WriteReport, feed_outputs, write_outputs
@@ -70,7 +70,7 @@ def publish_feed(options: Options) -> FeedReport:
     out = safe_output_dir(options.out, options.show)
     with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
         result = check_show(options.show)
-        _refuse_if_invalid(result, options.strict)
+        result.require_valid(options.strict)
         assert result.podcast is not None
         now = options.moment()
         from .tag import untagged_warnings  # advisory: never a reason to refuse
@@ -100,7 +100,7 @@ def publish_site(options: Options) -> SiteReport:
     out = safe_output_dir(options.out, options.show)
     with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
         result = check_show(options.show)
-        _refuse_if_invalid(result, options.strict)
+        result.require_valid(options.strict)
         assert result.podcast is not None
         now = options.moment()
         site = render_site(result.podcast, now, theme_dir(options.show))
@@ -130,17 +130,7 @@ def tag_audio(
 
     with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
         result = check_show(options.show)
-        _refuse_if_invalid(result, options.strict)
+        result.require_valid(options.strict)
         assert result.podcast is not None
         tags = tag_show(result.podcast, id3v24=id3v24, dry_run=dry_run, progress=progress)
         return TagRunReport(result, tags)
-
-
-def _refuse_if_invalid(result: CheckResult, strict: bool) -> None:
-    problems = result.diagnostics if strict else result.errors
-    if result.podcast is None or problems:
-        count = len(problems) or 1
-        raise InvalidShowError(
-            f"{count} problem{'s' if count != 1 else ''} in the show; nothing was written",
-            result.diagnostics,
-        )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .audio import audio_problems
 from .cache import BuildCache
-from .errors import Diagnostic, Severity, has_errors, sort_key
+from .errors import Diagnostic, InvalidShowError, Severity, has_errors, sort_key
 from .model import Episode, Podcast, Show
 from .parallel import map_items
 from .site_pages import page_problems
@@ -28,6 +28,18 @@ class CheckResult:
     @property
     def is_ok(self) -> bool:
         return self.podcast is not None and not has_errors(self.diagnostics)
+
+    def require_valid(self, strict: bool, consequence: str = "nothing was written") -> Podcast:
+        """The podcast, or InvalidShowError carrying every diagnostic (warnings count
+        as problems when `strict`)."""
+        problems = self.diagnostics if strict else self.errors
+        if self.podcast is None or problems:
+            count = len(problems) or 1
+            raise InvalidShowError(
+                f"{count} problem{'s' * (count != 1)} in the show; {consequence}",
+                self.diagnostics,
+            )
+        return self.podcast
 
     @property
     def errors(self) -> list[Diagnostic]:

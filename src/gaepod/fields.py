@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import Diagnostic, Severity
-from .load import Mapping, Node, Scalar, Sequence
+from .load import Mapping, Node, Scalar, Sequence, read_document
 
 _INT = re.compile(r"[+-]?[0-9]+")
 _TRUE = ("true", "True", "TRUE")
@@ -57,6 +57,32 @@ def kind_of(node: Node) -> str:
     if isinstance(node, Sequence):
         return "a list"
     return "text"
+
+
+def read_fields_file(
+    path: Path, what: str, empty_message: str, empty_hint: str
+) -> tuple[Mapping | None, FieldReader]:
+    """Read a YAML file that must hold a mapping of fields (podcast.yaml, an episode).
+
+    Returns the mapping (None when the file is unreadable, empty or not a
+    mapping) and a reader that already holds every problem found so far.
+    """
+    document = read_document(path)
+    reader = FieldReader(path)
+    reader.diagnostics.extend(document.diagnostics)
+    if document.root is None:
+        if not document.diagnostics:
+            reader.error(None, "E140", empty_message, empty_hint)
+        return None, reader
+    if not isinstance(document.root, Mapping):
+        reader.error(
+            document.root,
+            "E103",
+            f"{what} must be a mapping of fields",
+            "write one `field: value` per line",
+        )
+        return None, reader
+    return document.root, reader
 
 
 class FieldReader:

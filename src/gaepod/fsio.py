@@ -146,7 +146,7 @@ class StagedWrites:
         self.pending = []
         if few:
             for folder in folders:
-                _fsync_dir(folder)
+                fsync_dir(folder)
         else:
             os.sync()
 
@@ -264,7 +264,8 @@ def _fsync_path(name: str) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` survive a power cut, not only the file's bytes."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

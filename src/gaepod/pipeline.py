@@ -175,14 +175,11 @@ def _checked(options: BuildOptions, cache: BuildCache, log: Log, clock: _Stopwat
         f"check: {result.episode_files} episode files ({cache.hits} unchanged since the "
         f"last build), {len(result.errors)} errors, {len(result.warnings)} warnings"
     )
-    problems = result.diagnostics if options.strict else result.errors
-    if result.podcast is None or problems:
+    try:
+        result.require_valid(options.strict, "nothing was published")
+    except InvalidShowError:
         quickstate.forget(options.show / STATE_DIR)
-        count = len(problems) or 1
-        raise InvalidShowError(
-            f"{count} problem{'s' * (count != 1)} in the show; nothing was published",
-            result.diagnostics,
-        )
+        raise
     return result
 
 

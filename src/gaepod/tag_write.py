@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .audio import payload_digest
-from .fsio import TEMP_PREFIX
+from .fsio import TEMP_PREFIX, fsync_dir
 
 
 class TagWriteError(Exception):
@@ -63,14 +63,4 @@ def replace_tagged(
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename itself must survive a power cut, not only the file's bytes.
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsync_dir(path.parent)

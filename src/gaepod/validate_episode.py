@@ -10,8 +10,8 @@ from pathlib import Path, PurePosixPath
 from .artwork import read_artwork
 from .audio import AudioProbeError, probe
 from .errors import Diagnostic, Severity
-from .fields import FieldReader, is_http_url
-from .load import Mapping, Node, Scalar, read_document
+from .fields import FieldReader, is_http_url, read_fields_file
+from .load import Mapping, Node, Scalar
 from .model import AudioFacts, Chapter, Episode, EpisodeType, Person, Transcript
 from .paths import SLUG, PathError, public_relpath, resolve_inside, slugify, url_join
 from .validate_show import ShowContext, read_language
@@ -30,33 +30,14 @@ _NUMBERED_TITLE = re.compile(r"^\s*(ep(isode)?\.?\s*)?#?\d+\s*[:.\-–—|]", re
 
 
 def read_episode(path: Path, show: ShowContext) -> tuple[Episode | None, list[Diagnostic]]:
-    document = read_document(path)
-    if document.root is None:
-        if not document.diagnostics:
-            return None, [
-                Diagnostic(
-                    path,
-                    0,
-                    0,
-                    "E140",
-                    "the episode file is empty",
-                    "add at least title, date and audio",
-                )
-            ]
-        return None, document.diagnostics
-    reader = FieldReader(path)
-    reader.diagnostics.extend(document.diagnostics)
-    if not isinstance(document.root, Mapping):
-        reader.error(
-            document.root,
-            "E103",
-            "an episode file must be a mapping of fields",
-            "write one `field: value` per line",
-        )
+    root, reader = read_fields_file(
+        path, "an episode file", "the episode file is empty", "add at least title, date and audio"
+    )
+    if root is None:
         return None, reader.diagnostics
-    episode = _read_fields(reader, document.root, path, show)
+    episode = _read_fields(reader, root, path, show)
     diagnostics = reader.diagnostics
-    if _is_marked_draft(document.root):
+    if _is_marked_draft(root):
         # An unfinished draft must not stop the rest of the show from publishing.
         diagnostics = [_as_draft_warning(d) for d in diagnostics]
         if any(d.is_error for d in reader.diagnostics):

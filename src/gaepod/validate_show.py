@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .artwork import read_artwork
 from .errors import Diagnostic
-from .fields import FieldReader
-from .load import Mapping, Node, read_document
+from .fields import FieldReader, read_fields_file
+from .load import Mapping, Node
 from .model import Category, Funding, Owner, PlatformLink, Show, ShowType
 from .vocab import APPLE_CATEGORIES, LANGUAGE_CODES, PLATFORMS
 
@@ -76,31 +76,15 @@ def read_show(root: Path) -> tuple[Show | None, ShowContext, list[Diagnostic]]:
             "(see the README's YAML reference)",
         )
         return None, context, [diagnostic]
-    document = read_document(path)
-    if document.root is None:
-        if not document.diagnostics:
-            document.diagnostics.append(
-                Diagnostic(
-                    path,
-                    0,
-                    0,
-                    "E140",
-                    f"{SHOW_FILE} is empty",
-                    "add the show's title, link, feed_url, ... (see the README's YAML reference)",
-                )
-            )
-        return None, context, document.diagnostics
-    reader = FieldReader(path)
-    reader.diagnostics.extend(document.diagnostics)
-    if not isinstance(document.root, Mapping):
-        reader.error(
-            document.root,
-            "E103",
-            f"{SHOW_FILE} must be a mapping of fields",
-            "write one `field: value` per line",
-        )
+    fields, reader = read_fields_file(
+        path,
+        SHOW_FILE,
+        f"{SHOW_FILE} is empty",
+        "add the show's title, link, feed_url, ... (see the README's YAML reference)",
+    )
+    if fields is None:
         return None, context, reader.diagnostics
-    show, context = _read_fields(reader, document.root, path, root)
+    show, context = _read_fields(reader, fields, path, root)
     if any(d.is_error for d in reader.diagnostics):
         return None, context, reader.diagnostics
     return show, context, reader.diagnostics
