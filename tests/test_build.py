@@ -93,6 +93,38 @@ def test_one_edit_rewrites_only_what_shows_it(show: Path, tmp_path: Path) -> Non
     assert all(after[k] == before[k] for k in untouched)
 
 
+def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
+    show: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from gaepod import feed
+
+    out = tmp_path / "public"
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    rendered: list[str] = []
+    render_items = feed.render_items
+
+    def counting(show_, episodes):
+        rendered.extend(e.title for e in episodes)
+        return render_items(show_, episodes)
+
+    monkeypatch.setattr(feed, "render_items", counting)
+    source = show / "006-jose-nunez-litio-agua-soberania.yaml"
+    source.write_text(source.read_text().replace("description: |\n", "description: |\n  New. ", 1))
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    assert len(rendered) == 1 and rendered[0].startswith("José ")
+    incremental = (out / "feed.xml").read_bytes()
+    assert b"New. " in incremental
+    (out / "feed.xml").write_bytes(incremental.replace(b"<item>", b"<item >", 1))  # edited by hand
+    rendered.clear()
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    assert len(rendered) == 8  # a feed.xml gaepod did not write is never reused
+    assert (out / "feed.xml").read_bytes() == incremental
+    shutil.rmtree(show / ".gaepod")
+    shutil.rmtree(out)
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    assert (out / "feed.xml").read_bytes() == incremental
+
+
 def test_broken_episode_changes_nothing_published(show: Path, tmp_path: Path) -> None:
     out = tmp_path / "public"
     assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0

@@ -14,6 +14,7 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml, mp3_bytes
+from gaepod import feed as feed_module
 from gaepod import fsio
 from gaepod.build import Options, publish_feed, run_check
 from gaepod.check import check_show
@@ -263,6 +264,30 @@ def test_render_is_pure(make_show) -> None:
     assert data == render(podcast, NOW)
     assert data.startswith(b"<?xml") and b"<rss" in data
     assert sorted((p, p.stat().st_mtime_ns) for p in root.rglob("*")) == before
+
+
+def test_items_rendered_in_batches_match_one_feedgen_document(make_show, monkeypatch) -> None:
+    """render() makes the channel and the items in separate feedgen documents and joins
+    them: the bytes must be those of one document holding every item."""
+    tricky = (
+        "|\n  A line like an item:\n\n      <item>\n\n  and `</channel>` in code, & <b>bold</b>."
+    )
+    files = {f"{n:03d}-episode.yaml": episode_yaml(n, description=tricky) for n in (2, 5)}
+    root = make_show(7, files=files)
+    podcast = check_show(root).podcast
+    assert podcast is not None
+    episodes = podcast.in_feed(NOW)
+    whole = feed_module._channel(podcast.show, episodes)
+    for episode in episodes:
+        feed_module._add_item(whole, podcast.show, episode)
+    expected = whole.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    monkeypatch.setattr(feed_module, "ITEM_BATCH", 3)
+    data = render(podcast, NOW)
+    assert data == expected
+    items = feed_module.split_items(data, len(episodes))
+    assert items is not None
+    assert [bytes(i) for i in items] == feed_module.render_items(podcast.show, episodes)
+    assert feed_module.split_items(data, len(episodes) + 1) is None
 
 
 def test_remote_audio_keeps_its_url_length_and_duration(make_show, tmp_path: Path) -> None:

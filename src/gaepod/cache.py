@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .validate_show import ShowContext
 
 CACHE_FILE = "cache.pickle"
-FORMAT = f"gaepod-cache-6/{__version__}"
+FORMAT = f"gaepod-cache-7/{__version__}"
 
 Stamp = tuple[int, int, int]
 
@@ -77,6 +77,7 @@ class BuildCache:
     memo: dict[str, dict[bytes, str]] = field(default_factory=dict)  # see memo.py
     ledger: tuple[Stamp, Ledger] | None = None  # published.yaml as parsed, by its stamp
     feed_items: tuple[Stamp | None, dict[str, ItemFacts]] | None = None  # feed.xml's items
+    feed_item_keys: list[str] = field(default_factory=list)  # of feed.xml's items, in order
 
     def lookup(self, path: Path, context_key: str) -> ValidationRecord | None:
         record = self.validations.get(path)

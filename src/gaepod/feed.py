@@ -7,9 +7,12 @@ newest episode, never from the clock, and items keep a stable order.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
+from feedgen.version import version_str as feedgen_version
+from lxml.etree import LXML_VERSION
 
 from . import __version__
 from .feed_ext import PodcastEntryExtension, PodcastExtension
@@ -21,15 +24,66 @@ DESCRIPTION_LIMIT = 4000  # bytes: Apple cuts <description> there
 LARGE_FEED_BYTES = 3 * 1024 * 1024  # some apps refuse larger feeds
 
 
+# What an item's bytes depend on besides its episode: reused items must come from the same.
+RENDERER = f"feedgen {feedgen_version} lxml {LXML_VERSION}"
+ITEM_START = b"    <item>\n"  # how lxml's pretty printer opens an item (depth 2)
+CHANNEL_END = b"  </channel>\n"
+ITEM_BATCH = 200  # items per feedgen document: bounds the lxml tree's memory
+
+
 def render(podcast: Podcast, now: datetime) -> bytes:
     """The RSS document for the episodes published at `now`."""
-    show = podcast.show
     episodes = podcast.in_feed(now)
-    generator = _channel(show, episodes)
+    return assemble(podcast.show, episodes, render_items(podcast.show, episodes))
+
+
+def assemble(show: Show, episodes: list[Episode], items: Sequence[bytes | memoryview]) -> bytes:
+    """The feed from its items (render_items' output, possibly reused from an earlier
+    feed): the channel is rendered by feedgen and the items go where feedgen puts
+    them, after every channel element. Same bytes as one document with every item."""
+    channel: bytes = _channel(show, episodes).rss_str(
+        pretty=True, encoding="UTF-8", xml_declaration=True
+    )
+    cut = channel.rindex(CHANNEL_END)
+    return b"".join([channel[:cut], *items, channel[cut:]])
+
+
+def render_items(show: Show, episodes: list[Episode]) -> list[bytes]:
+    """Each episode's `<item>` as the feed holds it, rendered by feedgen in batches."""
+    items: list[bytes] = []
+    for start in range(0, len(episodes), ITEM_BATCH):
+        items += _item_batch(show, episodes[start : start + ITEM_BATCH])
+    return items
+
+
+def _item_batch(show: Show, episodes: list[Episode]) -> list[bytes]:
+    holder = _channel(show, [])  # items do not depend on the channel: any channel holds them
     for episode in episodes:
-        _add_item(generator, show, episode)
-    data: bytes = generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return data
+        _add_item(holder, show, episode)
+    data: bytes = holder.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    region = data[data.index(ITEM_START) : data.rindex(CHANNEL_END)]
+    if len(episodes) == 1:
+        return [region]
+    items = [ITEM_START + part for part in region.split(ITEM_START)[1:]]
+    if len(items) != len(episodes):  # some text looks like an item start: one at a time
+        return [item for episode in episodes for item in _item_batch(show, [episode])]
+    return items
+
+
+def split_items(feed: bytes, count: int) -> list[memoryview] | None:
+    """The `count` items of a feed that `assemble` made, as views into it; None when
+    the feed does not split into exactly that many (then nothing is reused)."""
+    view = memoryview(feed)
+    starts = []
+    at = feed.find(ITEM_START)
+    while at >= 0:
+        starts.append(at)
+        at = feed.find(ITEM_START, at + len(ITEM_START))
+    end = feed.rfind(CHANNEL_END)
+    if len(starts) != count or (starts and end < starts[-1]):
+        return None
+    bounds = [*starts, end]
+    return [view[bounds[i] : bounds[i + 1]] for i in range(count)]
 
 
 def _channel(show: Show, episodes: list[Episode]) -> FeedGenerator:

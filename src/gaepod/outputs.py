@@ -52,14 +52,35 @@ def feed_outputs(podcast: Podcast, now: datetime) -> list[Output]:
     return outputs
 
 
-def keyed_feed_outputs(podcast: Podcast, now: datetime, cache: BuildCache) -> list[Output]:
-    """feed_outputs, rendered only when what they come from changed since the last build."""
+def keyed_feed_outputs(
+    podcast: Podcast, now: datetime, cache: BuildCache, out: Path
+) -> list[Output]:
+    """feed_outputs, rendered only when what they come from changed since the last build.
+
+    Items of episodes that did not change are taken from the feed.xml the last
+    build wrote (when it is untouched since): an edit renders one item, not all.
+    """
     show = podcast.show
     episodes = podcast.in_feed(now)
-    parts = [feed.FEED_PATH, __version__, cache.digest(show.source, show)]
-    parts += [cache.digest(e.source, e) for e in episodes]
+    show_digest = cache.digest(show.source, show)
+    item_base = digest_of([__version__, feed.RENDERER, show_digest])
+    item_keys = [digest_of([item_base, cache.digest(e.source, e)]) for e in episodes]
+    previous = _PreviousFeed(cache.outputs.get(feed.FEED_PATH), cache.feed_item_keys)
+    cache.feed_item_keys = item_keys  # saved only when the build succeeds
+
+    def render() -> bytes:
+        reusable = previous.items(out / feed.FEED_PATH)
+        missing = [e for e, key in zip(episodes, item_keys, strict=True) if key not in reusable]
+        fresh = iter(feed.render_items(show, missing))
+        items = [reusable[key] if key in reusable else next(fresh) for key in item_keys]
+        return feed.assemble(show, episodes, items)
+
     outputs = [
-        Output(feed.FEED_PATH, render=lambda: feed.render(podcast, now), key=digest_of(parts))
+        Output(
+            feed.FEED_PATH,
+            render=render,
+            key=digest_of([feed.FEED_PATH, item_base, show_digest, item_keys]),
+        )
     ]
     by_chapters_path = {feed.chapters_path(e): e for e in podcast.episodes if e.chapters}
     for output in _asset_outputs(podcast, now):
@@ -70,6 +91,27 @@ def keyed_feed_outputs(podcast: Podcast, now: datetime, cache: BuildCache) -> li
             )
         outputs.append(output)
     return outputs
+
+
+@dataclass(frozen=True)
+class _PreviousFeed:
+    """The feed.xml the last build wrote, as far as the cache knows it."""
+
+    record: OutputRecord | None
+    item_keys: list[str]
+
+    def items(self, path: Path) -> dict[str, memoryview]:
+        """Its items by key; empty when the file changed since (or cannot be read)."""
+        if self.record is None or not self.item_keys or self.record.stamp != stamp(path):
+            return {}
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return {}
+        if self.record.stamp != stamp(path):  # replaced while it was read
+            return {}
+        items = feed.split_items(data, len(self.item_keys))
+        return dict(zip(self.item_keys, items, strict=True)) if items is not None else {}
 
 
 def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:

@@ -7,6 +7,7 @@ Containment is checked on resolved paths (symlinks followed) with
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -35,8 +36,22 @@ def resolve_inside(base_dir: Path, written: str, root: Path) -> Path:
 
 
 def public_relpath(path: Path, root: Path) -> str:
-    """The file's path inside the show folder, with '/' separators."""
-    return path.resolve().relative_to(root.resolve()).as_posix()
+    """The file's path inside the show folder, with '/' separators.
+
+    Paths from resolve_inside are already resolved: for them this is a string
+    operation, not one lstat per folder (it runs for every episode in a build).
+    """
+    resolved_root = resolved_folder(root)
+    if path.is_absolute() and ".." not in path.parts and path.is_relative_to(resolved_root):
+        return path.relative_to(resolved_root).as_posix()
+    return path.resolve().relative_to(resolved_root).as_posix()
+
+
+@functools.lru_cache(maxsize=16)
+def resolved_folder(folder: Path) -> Path:
+    """`folder.resolve()`, remembered: a run asks for the show folder's thousands of
+    times. Long-running callers (serve --watch) clear it before each build."""
+    return folder.resolve()
 
 
 def url_join(base: str, relpath: str) -> str:

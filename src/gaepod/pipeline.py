@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from . import memo, quickstate
 from .errors import Diagnostic, GaepodError, InvalidShowError, OutputError
 from .fsio import locked, safe_output_dir, sweep_temp_files
+from .paths import resolved_folder
 
 if TYPE_CHECKING:
     from .cache import BuildCache
@@ -87,6 +88,7 @@ def build(
 ) -> BuildReport:
     """Run the whole build. `log` gets what each step did, `step` the name of the
     step starting, `progress` (done, total, file) while audio files are tagged."""
+    resolved_folder.cache_clear()  # folders may have moved since an earlier build in this process
     out = safe_output_dir(options.out, options.show)
     state_dir = options.show / STATE_DIR
     with locked(state_dir / "lock", wait=options.wait_for_lock):
@@ -150,7 +152,7 @@ def _full_build(
             podcast = result.podcast
             assert podcast is not None
     step("planning the feed and the site")
-    outputs = _outputs(options, podcast, now, cache)
+    outputs = _outputs(options, out, podcast, now, cache)
     clock.lap("plan outputs")
     step(f"rendering and writing {len(outputs):,} files")
     _write(out, outputs, cache, report, log)
@@ -257,7 +259,7 @@ def _tag(
 
 
 def _outputs(
-    options: BuildOptions, podcast: Podcast, now: datetime, cache: BuildCache
+    options: BuildOptions, out: Path, podcast: Podcast, now: datetime, cache: BuildCache
 ) -> list[Output]:
     from .outputs import Output, keyed_feed_outputs
     from .site import plan_site, site_files, theme_dir
@@ -268,7 +270,7 @@ def _outputs(
     ]
     outputs: dict[str, Output] = {}
     for output in [
-        *keyed_feed_outputs(podcast, now, cache),
+        *keyed_feed_outputs(podcast, now, cache, out),
         *pages,
         *site_files(podcast, now, theme),
     ]:
