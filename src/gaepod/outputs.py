@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from . import __version__, feed
@@ -84,10 +85,10 @@ def keyed_feed_outputs(
     ]
     by_chapters_path = {feed.chapters_path(e): e for e in podcast.episodes if e.chapters}
     for output in _asset_outputs(podcast, now):
-        episode = by_chapters_path.get(output.relpath) if output.data is not None else None
+        episode = by_chapters_path.get(output.relpath) if output.render is not None else None
         if episode is not None:  # chapter files: keyed by their episode
             output = Output(
-                output.relpath, data=output.data, key=cache.digest(episode.source, episode)
+                output.relpath, render=output.render, key=cache.digest(episode.source, episode)
             )
         outputs.append(output)
     return outputs
@@ -130,7 +131,7 @@ def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:
             )
         if episode.chapters:
             path = feed.chapters_path(episode)
-            outputs[path] = Output(path, data=feed.chapters_json(episode))
+            outputs[path] = Output(path, render=partial(feed.chapters_json, episode))
     return [outputs[key] for key in sorted(outputs)]
 
 

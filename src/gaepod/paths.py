@@ -47,11 +47,21 @@ def public_relpath(path: Path, root: Path) -> str:
     return path.resolve().relative_to(resolved_root).as_posix()
 
 
-@functools.lru_cache(maxsize=16)
 def resolved_folder(folder: Path) -> Path:
-    """`folder.resolve()`, remembered: a run asks for the show folder's thousands of
-    times. Long-running callers (serve --watch) clear it before each build."""
+    """`folder.resolve()`, remembered for absolute paths: a run asks for the show
+    folder's thousands of times. Long-running callers (serve --watch) call
+    forget_resolved_folders before each build."""
+    return _resolved_absolute(folder) if folder.is_absolute() else folder.resolve()
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved_absolute(folder: Path) -> Path:
     return folder.resolve()
+
+
+def forget_resolved_folders() -> None:
+    """Folders may have been moved or re-linked since: resolve them again."""
+    _resolved_absolute.cache_clear()
 
 
 def url_join(base: str, relpath: str) -> str:

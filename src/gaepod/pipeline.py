@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import memo, quickstate
 from .errors import Diagnostic, GaepodError, InvalidShowError, OutputError
 from .fsio import locked, safe_output_dir, sweep_temp_files
-from .paths import resolved_folder
+from .paths import forget_resolved_folders
 
 if TYPE_CHECKING:
     from .cache import BuildCache
@@ -88,7 +88,7 @@ def build(
 ) -> BuildReport:
     """Run the whole build. `log` gets what each step did, `step` the name of the
     step starting, `progress` (done, total, file) while audio files are tagged."""
-    resolved_folder.cache_clear()  # folders may have moved since an earlier build in this process
+    forget_resolved_folders()  # an earlier build in this process (serve --watch) resolved them
     out = safe_output_dir(options.out, options.show)
     state_dir = options.show / STATE_DIR
     with locked(state_dir / "lock", wait=options.wait_for_lock):
@@ -266,7 +266,8 @@ def _outputs(
 
     theme = theme_dir(options.show)
     pages = [
-        Output(str(p.relpath), render=p.render, key=p.key) for p in plan_site(podcast, now, theme)
+        Output(str(p.relpath), render=p.render, key=p.key)
+        for p in plan_site(podcast, now, theme, lambda e: cache.digest(e.source, e))
     ]
     outputs: dict[str, Output] = {}
     for output in [

@@ -24,7 +24,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from . import __version__
-from .model import Podcast, Show
+from .model import Episode, Podcast, Show
 from .notes import to_text, truncate
 from .outputs import Output
 from .site_meta import episode_jsonld, series_jsonld, share_links, transcript_text
@@ -152,11 +152,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def plan_site(podcast: Podcast, now: datetime, theme: Path | None = None) -> list[Page]:
-    """Every generated page with its content key; nothing is rendered yet."""
+def plan_site(
+    podcast: Podcast,
+    now: datetime,
+    theme: Path | None = None,
+    episode_key: Callable[[Episode], str] | None = None,
+) -> list[Page]:
+    """Every generated page with its content key; nothing is rendered yet. `episode_key`
+    gives a digest of all of an episode's data when the caller has one (the build cache)."""
     env = environment(theme / "templates" if theme else None)
     show_pages, _problems = read_pages(podcast.show.root)  # `gaepod check` reports them
-    data = SiteData(podcast, now)
+    data = SiteData(podcast, now, episode_key)
     site = SiteInfo(podcast.show, show_pages)
     builder = _Planner(env, site, data, template_fingerprint(theme))
     return list(builder.pages(show_pages))

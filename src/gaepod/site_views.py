@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property, lru_cache
@@ -160,7 +160,9 @@ def _player_clock(ms: int) -> str:
 class EpisodeView:
     """One published episode as pages show it (a card in lists, or its own page)."""
 
-    def __init__(self, episode: Episode, show: Show, zone: tzinfo | None) -> None:
+    def __init__(
+        self, episode: Episode, show: Show, zone: tzinfo | None, episode_key: str | None = None
+    ) -> None:
         self.episode = episode
         self.slug = episode.slug
         self.title = episode.title
@@ -204,7 +206,9 @@ class EpisodeView:
             )
             for c in episode.chapters
         )
-        self.digest = digest(episode, show.link, show.language, show.timezone)
+        # `episode_key`: a digest of the episode already at hand (the build cache's), which
+        # spares hashing the repr of its notes for every view.
+        self.digest = digest(episode_key or episode, show.link, show.language, show.timezone)
 
     @cached_property
     def notes_html(self) -> Markup:
@@ -259,11 +263,16 @@ class Group:
 class SiteData:
     """The published episodes at `now`, newest first, and every index the pages need."""
 
-    def __init__(self, podcast: Podcast, now: datetime) -> None:
+    def __init__(
+        self, podcast: Podcast, now: datetime, episode_key: Callable[[Episode], str] | None = None
+    ) -> None:
         show = podcast.show
         zone = _zone(show.timezone)
         self.show = show
-        self.views = [EpisodeView(e, show, zone) for e in podcast.published(now)]
+        self.views = [
+            EpisodeView(e, show, zone, episode_key(e) if episode_key else None)
+            for e in podcast.published(now)
+        ]
         self.position = {view.slug: index for index, view in enumerate(self.views)}
         self.tags: dict[str, Group] = {}
         self.guests: dict[str, Group] = {}
