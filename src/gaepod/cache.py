@@ -153,4 +153,5 @@ def save_cache(state_dir: Path, cache: BuildCache) -> None:
 
     with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
         state_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(state_dir / CACHE_FILE, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(state_dir / CACHE_FILE, data, durable=False)

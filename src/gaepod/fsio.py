@@ -52,9 +52,14 @@ def output_path(out: Path, relpath: str) -> Path:
     return out.joinpath(*parts)
 
 
-def atomic_write(target: Path, data: bytes) -> bool:
-    """Write `data` to `target` atomically; return False (no write) when already equal."""
-    with StagedWrites() as staged:
+def atomic_write(target: Path, data: bytes, *, durable: bool = True) -> bool:
+    """Write `data` to `target` atomically; return False (no write) when already equal.
+
+    `durable=False` skips flushing to disk, for files that only save time (caches):
+    after a power cut such a file may be empty or old, never a mix, and gaepod
+    treats an unreadable or outdated cache as no cache.
+    """
+    with StagedWrites(durable=durable) as staged:
         changed = staged.stage_bytes(target, data)
         staged.commit()
     return changed
@@ -81,8 +86,9 @@ class StagedWrites:
     kill leaves only temp files, which `abort` or the next sweep removes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = True) -> None:
         self.pending: list[Pending] = []
+        self.durable = durable
         self._folders: set[Path] = set()
 
     def __enter__(self) -> StagedWrites:
@@ -133,7 +139,9 @@ class StagedWrites:
         if not self.pending:
             return
         few = len(self.pending) <= FEW_FILES
-        if few:  # fsync each file: cheaper than flushing the whole system for one or two
+        if not self.durable:
+            pass
+        elif few:  # fsync each file: cheaper than flushing the whole system for one or two
             for temp_name, _target, _mode in self.pending:
                 _fsync_path(temp_name)
         else:
@@ -144,7 +152,9 @@ class StagedWrites:
             os.replace(temp_name, target)
             folders.add(target.parent)
         self.pending = []
-        if few:
+        if not self.durable:
+            pass
+        elif few:
             for folder in folders:
                 fsync_dir(folder)
         else:

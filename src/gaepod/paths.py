@@ -42,8 +42,9 @@ def public_relpath(path: Path, root: Path) -> str:
     operation, not one lstat per folder (it runs for every episode in a build).
     """
     resolved_root = resolved_folder(root)
-    if path.is_absolute() and ".." not in path.parts and path.is_relative_to(resolved_root):
-        return path.relative_to(resolved_root).as_posix()
+    text, prefix = str(path), str(resolved_root).rstrip("/") + "/"
+    if text.startswith(prefix) and ".." not in path.parts:  # pathlib already dropped "."
+        return text[len(prefix) :]
     return path.resolve().relative_to(resolved_root).as_posix()
 
 

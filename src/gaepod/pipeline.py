@@ -163,7 +163,7 @@ def _full_build(
     report.episodes_in_feed = len(podcast.in_feed(now))
     cache.memo = memo.used()
     save_cache(state_dir, cache)
-    _save_quick_state(options, out, state_dir, podcast, now, [o.relpath for o in outputs])
+    _save_quick_state(options, out, state_dir, podcast, now, [o.relpath for o in outputs], cache)
     clock.lap("save state")
     return report
 
@@ -267,7 +267,13 @@ def _outputs(
     theme = theme_dir(options.show)
     pages = [
         Output(str(p.relpath), render=p.render, key=p.key)
-        for p in plan_site(podcast, now, theme, lambda e: cache.digest(e.source, e))
+        for p in plan_site(
+            podcast,
+            now,
+            theme,
+            episode_key=lambda e: cache.digest(e.source, e),
+            compiled_templates=options.show / STATE_DIR / "templates",
+        )
     ]
     outputs: dict[str, Output] = {}
     for output in [
@@ -344,14 +350,19 @@ def _save_quick_state(
     podcast: Podcast,
     now: datetime,
     relpaths: list[str],
+    cache: BuildCache,
 ) -> None:
     upcoming = [e.date.timestamp() for e in podcast.episodes if not e.is_draft and e.date > now]
+    # The write step stamped every output it wrote or found current: stat only the rest.
+    known = {r: record.stamp for r in relpaths if (record := cache.outputs.get(r)) is not None}
+    outputs = {r: s for r, s in known.items() if s is not None}
+    outputs.update(quickstate.scan_outputs(out, [r for r in relpaths if r not in outputs]))
     quickstate.save(
         state_dir,
         quickstate.QuickState(
             signature=options.signature(),
             inputs=quickstate.scan_inputs(options.show),
-            outputs=quickstate.scan_outputs(out, relpaths),
+            outputs={str(r): outputs[r] for r in relpaths if r in outputs},  # marshal: plain str
             next_change=min(upcoming, default=None),
         ),
     )

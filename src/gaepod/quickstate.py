@@ -83,7 +83,7 @@ def save(state_dir: Path, state: QuickState) -> None:
         "next_change": state.next_change,
     }
     with contextlib.suppress(OSError):
-        atomic_write(state_dir / STATE_FILE, marshal.dumps(raw))
+        atomic_write(state_dir / STATE_FILE, marshal.dumps(raw), durable=False)
 
 
 def forget(state_dir: Path) -> None:

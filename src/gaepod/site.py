@@ -157,10 +157,12 @@ def plan_site(
     now: datetime,
     theme: Path | None = None,
     episode_key: Callable[[Episode], str] | None = None,
+    compiled_templates: Path | None = None,
 ) -> list[Page]:
     """Every generated page with its content key; nothing is rendered yet. `episode_key`
-    gives a digest of all of an episode's data when the caller has one (the build cache)."""
-    env = environment(theme / "templates" if theme else None)
+    gives a digest of all of an episode's data when the caller has one (the build cache),
+    `compiled_templates` a folder to keep compiled templates in between runs."""
+    env = environment(theme / "templates" if theme else None, compiled_templates)
     show_pages, _problems = read_pages(podcast.show.root)  # `gaepod check` reports them
     data = SiteData(podcast, now, episode_key)
     site = SiteInfo(podcast.show, show_pages)

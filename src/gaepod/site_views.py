@@ -172,12 +172,9 @@ class EpisodeView:
         self.canonical = show.link + self.path
         language = episode.language or show.language
         self.lang = language if language.split("-")[0] != show.language.split("-")[0] else None
-        local = episode.date.astimezone(zone) if zone else episode.date
-        self.date_iso = Markup(local.isoformat())
-        self.date_text = format_date(local, show.language)
-        seconds = episode.audio.duration_seconds
-        self.duration_text = format_duration(seconds) if seconds else ""
-        self.duration_iso = Markup(iso_duration(seconds))
+        self._show = show
+        self._local_date = episode.date.astimezone(zone) if zone else episode.date
+        self.date_iso = Markup(self._local_date.isoformat())
         self.guests = tuple(
             GuestRef(g.name, slug, Markup(f"guests/{slug}/index.html"), g.url, g.bio)
             for g in episode.guests
@@ -188,15 +185,46 @@ class EpisodeView:
             for t in episode.tags
             for slug in (name_slug(t),)
         )
-        self.label = _label(episode)
-        art = episode.image or show.image
-        self.image = artwork_image(art, f"Artwork for {episode.title}" if episode.image else "")
-        self.has_own_image = episode.image is not None
-        local_audio = media_path(show, episode)
-        self.audio_src = local_audio or episode.enclosure_url
         self.audio_mime = episode.audio.mime
         self.audio_size = episode.audio.size
-        self.chapters = tuple(
+        self.has_own_image = episode.image is not None
+        # `episode_key`: a digest of the episode already at hand (the build cache's), which
+        # spares hashing the repr of its notes for every view.
+        self.digest = digest(episode_key or episode, show.link, show.language, show.timezone)
+
+    # What follows only rendering needs: made on first use, as an edit renders a few
+    # pages but the build plans them all (a view per published episode).
+
+    @cached_property
+    def date_text(self) -> str:
+        return format_date(self._local_date, self._show.language)
+
+    @cached_property
+    def duration_text(self) -> str:
+        seconds = self.episode.audio.duration_seconds
+        return format_duration(seconds) if seconds else ""
+
+    @cached_property
+    def duration_iso(self) -> Markup:
+        return Markup(iso_duration(self.episode.audio.duration_seconds))
+
+    @cached_property
+    def label(self) -> str:
+        return _label(self.episode)
+
+    @cached_property
+    def image(self) -> Image:
+        episode = self.episode
+        art = episode.image or self._show.image
+        return artwork_image(art, f"Artwork for {episode.title}" if episode.image else "")
+
+    @cached_property
+    def audio_src(self) -> str:
+        return media_path(self._show, self.episode) or self.episode.enclosure_url
+
+    @cached_property
+    def chapters(self) -> tuple[ChapterView, ...]:
+        return tuple(
             ChapterView(
                 f"{c.start_ms / 1000:g}",
                 _player_clock(c.start_ms),
@@ -204,11 +232,8 @@ class EpisodeView:
                 c.title,
                 c.url,
             )
-            for c in episode.chapters
+            for c in self.episode.chapters
         )
-        # `episode_key`: a digest of the episode already at hand (the build cache's), which
-        # spares hashing the repr of its notes for every view.
-        self.digest = digest(episode_key or episode, show.link, show.language, show.timezone)
 
     @cached_property
     def notes_html(self) -> Markup:

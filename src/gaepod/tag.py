@@ -317,4 +317,6 @@ class _State:
     def save(self, root: Path) -> None:
         data = {"format": STATE_FORMAT, "files": dict(sorted(self.files.items()))}
         with contextlib.suppress(OSError):  # losing the record only costs a warning later
-            atomic_write(root / STATE_DIR / STATE_FILE, json.dumps(data, indent=1).encode())
+            atomic_write(
+                root / STATE_DIR / STATE_FILE, json.dumps(data, indent=1).encode(), durable=False
+            )
