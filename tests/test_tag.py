@@ -255,6 +255,45 @@ def test_rerun_without_the_record_compares_the_tags_and_writes_nothing(
     assert (show / ".gaepod" / "tags.json").exists()
 
 
+@pytest.mark.parametrize("version", [3, 4], ids=["id3v23", "id3v24"])
+def test_byte_comparison_agrees_with_the_full_comparison(show: Path, version: int) -> None:
+    """holds_exactly answers from raw frames; it may only say "right" where changes() does."""
+    from gaepod import tag_id3
+    from gaepod.tag import _cover
+    from gaepod.tag_wanted import wanted_tags
+
+    tag(show, id3v24=version == 4)
+    podcast = podcast_of(show)
+    episode = podcast.episodes[0]
+    path = show / "audio" / "001.mp3"
+    wanted = wanted_tags(episode, podcast.show)
+    slots = tag_id3.slots(wanted, _cover(wanted.cover)[0])
+
+    def both() -> tuple[bool, bool]:
+        return tag_id3.holds_exactly(path, slots, version), not tag_id3.changes(
+            tag_id3.load(path), slots, version
+        )
+
+    assert both() == (True, True)  # as gaepod left it, chapters and cover included
+    other = tag_id3.load(path)  # knows iTunes' WFED
+    other.add(TSSE(encoding=0, text=["LAME 3.100"]))  # a frame gaepod does not own
+    tag_id3.save(other, path, version)
+    assert both() == (True, True)
+    other.add(COMM(encoding=0, lang="eng", desc="iTunNORM", text=[" 0000044E"]))  # kept, unsure
+    tag_id3.save(other, path, version)
+    assert both() == (False, True)
+    other["TIT2"] = TIT2(encoding=3, text=["Edited elsewhere"])
+    tag_id3.save(other, path, version)
+    assert both() == (False, False)
+    other = tag_id3.load(path)  # knows iTunes' WFED
+    other.setall("CHAP", other.getall("CHAP")[:-1])  # a chapter lost
+    other["TIT2"] = TIT2(encoding=1, text=["Guest 1: Topic, Topic, & Topic?"])
+    tag_id3.save(other, path, version)
+    assert both() == (False, False)
+    path.write_bytes(mp3_bytes(1.5))  # no tag at all
+    assert both() == (False, False)
+
+
 def test_tags_edited_by_another_tool_are_put_back(show: Path) -> None:
     tag(show)
     path = show / "audio" / "002.mp3"

@@ -1,7 +1,8 @@
 """Using both cores for the big, independent loops (reading episodes, rendering pages).
 
-Worker processes are forked so that they share the already-built model
-without pickling it; only results travel back. Small jobs, machines with one
+Worker processes are forked so that they share the already-built model and
+the function without pickling them (closures are fine); only results travel
+back. Small jobs, machines with one
 core, platforms without fork and multi-threaded callers (the preview server
 rebuilding from a watcher thread) run in-process instead: same results,
 just slower.
@@ -13,7 +14,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -37,13 +38,42 @@ def can_fork() -> bool:
 
 
 def map_items(
-    func: Callable[[Item], Result], items: Sequence[Item], min_items: int = MIN_ITEMS
+    func: Callable[[Item], Result],
+    items: Sequence[Item],
+    min_items: int = MIN_ITEMS,
+    on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
-    """`[func(x) for x in items]`, spread over the CPU cores when that pays."""
+    """`[func(x) for x in items]`, spread over the CPU cores when that pays.
+
+    `on_result` is called here, in order, as each result arrives (progress bars).
+    """
     workers = min(worker_count(), max(1, len(items) // max(1, min_items // 2)))
+    results: list[Result] = []
     if len(items) < min_items or workers < 2 or not can_fork():
-        return [func(item) for item in items]
+        for item in items:
+            results.append(func(item))
+            if on_result is not None:
+                on_result(results[-1])
+        return results
+    global _task
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
-    with context.Pool(workers) as pool:
-        return pool.map(func, items, chunksize=chunk)
+    _task = (func, items)  # workers inherit both when forked: nothing is pickled but results
+    try:
+        with context.Pool(workers) as pool:
+            for result in pool.imap(_run_one, range(len(items)), chunksize=chunk):
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+    finally:
+        _task = None
+    return results
+
+
+_task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def _run_one(index: int) -> Any:
+    assert _task is not None
+    func, items = _task
+    return func(items[index])

@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import memo
 from .audio import probe
 from .errors import Diagnostic, Severity
 from .fsio import TEMP_PREFIX, atomic_write
 from .model import Episode, Podcast, Show
+from .parallel import map_items
 from .paths import public_relpath
 from .tag_wanted import Cover, WantedTags, fingerprint, wanted_tags
 from .tag_write import replace_tagged
@@ -80,39 +82,70 @@ def tag_show(
     version = 4 if id3v24 else 3
     previous = _State.load(show.root)
     state = _State()  # rebuilt from this run: files gone or failing drop out
-    for done, episode in enumerate(local, 1):
-        path = episode.audio.path
-        assert path is not None
-        relpath = public_relpath(path, show.root)
+    todo: list[Episode] = []
+    for episode in local:
+        assert episode.audio.path is not None
+        relpath = public_relpath(episode.audio.path, show.root)
         if episode.source in unchanged_since_last_run and previous.carry_over(relpath, state):
             report.unchanged += 1
-            continue
-        try:
-            inputs = _inputs_digest(episode, show, version)
-            if previous.is_tagged_from(relpath, path, inputs):
-                previous.carry_over(relpath, state)  # same inputs, file untouched since
-                report.unchanged += 1
-                continue
-            wanted = wanted_tags(episode, show)
-            cover, cover_digest = _cover(wanted.cover)
-            key = fingerprint(wanted, cover_digest)
-            # A file this tagger wrote and nobody touched since is not even opened.
-            is_current = previous.is_current(relpath, path, key, version)
-            changes = [] if is_current else _tag_file(episode, wanted, cover, version, dry_run)
-        except Exception as exc:  # mutagen raises many types on bad input: report, go on
-            report.failures.append(_failure(episode, exc))
         else:
-            if changes:
-                report.changed.append(TaggedFile(path, tuple(changes)))
-            else:
-                report.unchanged += 1
-            if not dry_run:
-                state.record(relpath, path, key, version, inputs)
+            todo.append(episode)
+    done = len(local) - len(todo)
+
+    def finished(outcome: _Outcome) -> None:
+        nonlocal done
+        if outcome.failure is not None:
+            report.failures.append(outcome.failure)
+        elif outcome.changes:
+            report.changed.append(TaggedFile(outcome.path, outcome.changes))
+        else:
+            report.unchanged += 1
+        if outcome.record is not None and not dry_run:
+            state.files[outcome.relpath] = outcome.record
+        done += 1
         if progress is not None:
-            progress(done, len(local), relpath)
+            progress(done, len(local), outcome.relpath)
+
+    examine = functools.partial(
+        _examine, show=show, previous=previous, version=version, dry_run=dry_run
+    )
+    # Files are independent: both cores examine (and rewrite) them. Workers write only
+    # their own file's temp copy and swap it in; the record is kept here.
+    map_items(memo.sharing(examine), todo, min_items=32, on_result=memo.absorbing(finished))
     if not dry_run:
         state.save(show.root)
     return report
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    path: Path
+    relpath: str
+    changes: tuple[str, ...] = ()
+    failure: Diagnostic | None = None
+    record: dict[str, Any] | None = None  # what the tag record keeps for the file
+
+
+def _examine(
+    episode: Episode, *, show: Show, previous: _State, version: int, dry_run: bool
+) -> _Outcome:
+    """Compare one file's tags with the wanted ones and write them when they differ."""
+    path = episode.audio.path
+    assert path is not None
+    relpath = public_relpath(path, show.root)
+    try:
+        inputs = _inputs_digest(episode, show, version)
+        if previous.is_tagged_from(relpath, path, inputs):  # same inputs, file untouched since
+            return _Outcome(path, relpath, record=previous.files[relpath])
+        wanted = wanted_tags(episode, show)
+        cover, cover_digest = _cover(wanted.cover)
+        key = fingerprint(wanted, cover_digest)
+        # A file this tagger wrote and nobody touched since is not even opened.
+        is_current = previous.is_current(relpath, path, key, version)
+        changes = [] if is_current else _tag_file(episode, wanted, cover, version, dry_run)
+    except Exception as exc:  # mutagen raises many types on bad input: report, go on
+        return _Outcome(path, relpath, failure=_failure(episode, exc))
+    return _Outcome(path, relpath, tuple(changes), record=_State.entry(path, key, version, inputs))
 
 
 def _tag_file(
@@ -127,6 +160,8 @@ def _tag_file(
     probe(path)  # AudioProbeError when the file stopped being readable audio since the check
     if episode.audio.format == "mp3":
         slots = tag_id3.slots(wanted, cover)
+        if tag_id3.holds_exactly(path, slots, version):
+            return []
         present = tag_id3.load(path)
         changes = tag_id3.changes(present, slots, version)
         if changes and not dry_run:
@@ -270,9 +305,11 @@ class _State:
         files = data.get("files")
         return cls(files if isinstance(files, dict) else {})
 
-    def record(self, relpath: str, path: Path, key: str, version: int, inputs: str = "") -> None:
+    @staticmethod
+    def entry(path: Path, key: str, version: int, inputs: str = "") -> dict[str, Any]:
+        """What the record keeps for a file just tagged (or found right)."""
         stat = os.stat(path)
-        self.files[relpath] = {
+        return {
             "size": stat.st_size,
             "mtime_ns": stat.st_mtime_ns,
             "ino": stat.st_ino,

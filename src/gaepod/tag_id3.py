@@ -8,9 +8,11 @@ Frames gaepod does not write (encoder, ReplayGain, other comments) are kept.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -158,6 +160,84 @@ def changes(present: Any, wanted: list[Slot], version: int) -> list[str]:
     if tuple(present.version[:2]) != (2, version):
         found.insert(0, f"ID3v2.{version}")
     return found
+
+
+def holds_exactly(path: Path, wanted: list[Slot], version: int) -> bool:
+    """True when the file's ID3v2.`version` tag holds, among the frame IDs gaepod writes,
+    exactly the frames it would write, byte for byte: then it needs no writing.
+
+    A fast answer for a build without its tag record: it reads the tag's frame
+    headers instead of decoding every frame (mutagen decodes UTF-16 text one
+    character at a time). False means "not sure": ask `changes`.
+    """
+    expected = Counter(_rendered_frames(wanted, version))
+    frame_ids = {frame[:4] for frame in expected}
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(10)
+            if len(header) < 10 or header[:3] != b"ID3":
+                return False
+            present = _raw_frames(header + handle.read(_syncsafe(header[6:10])), version)
+    except OSError:
+        return False
+    if present is None:
+        return False
+    return Counter(frame for frame in present if frame[:4] in frame_ids) == expected
+
+
+def _rendered_frames(wanted: list[Slot], version: int) -> list[bytes]:
+    """The wanted frames as mutagen writes them into an ID3v2.`version` tag."""
+    tags = ID3()
+    pictures = []
+    for slot in wanted:
+        for frame in slot.frames:
+            if isinstance(frame, APIC):
+                pictures.append(frame)
+            else:
+                tags.add(frame)
+    frames = _frames_of(tags, version)
+    for picture in pictures:  # the same cover for every episode: rendered once
+        frames += _picture_frame(picture.mime, picture.type, picture.desc, picture.data, version)
+    return frames
+
+
+@lru_cache(maxsize=4)
+def _picture_frame(mime: str, kind: int, desc: str, data: bytes, version: int) -> list[bytes]:
+    tags = ID3()
+    tags.add(APIC(encoding=Encoding.LATIN1, mime=mime, type=kind, desc=desc, data=data))
+    return _frames_of(tags, version)
+
+
+def _frames_of(tags: Any, version: int) -> list[bytes]:
+    buffer = io.BytesIO()
+    if version == 3:
+        tags.update_to_v23()
+    tags.save(buffer, v2_version=version, v1=0, padding=lambda _info: 0)
+    frames = _raw_frames(buffer.getvalue(), version)
+    assert frames is not None  # mutagen's own output
+    return frames
+
+
+def _raw_frames(tag: bytes, version: int) -> list[bytes] | None:
+    """Each frame of an ID3v2 tag (header included) as bytes; None when the tag is not a
+    plain ID3v2.`version` one (unsynchronised, extended header, damaged)."""
+    if len(tag) < 10 or tag[:3] != b"ID3" or tag[3] != version or tag[5] & 0xC0:
+        return None
+    end = min(len(tag), 10 + _syncsafe(tag[6:10]))
+    frames = []
+    at = 10
+    while at + 10 <= end and tag[at] != 0:  # a zero byte: padding starts
+        raw_size = tag[at + 4 : at + 8]
+        size = _syncsafe(raw_size) if version == 4 else int.from_bytes(raw_size, "big")
+        if at + 10 + size > end:
+            return None
+        frames.append(tag[at : at + 10 + size])
+        at += 10 + size
+    return frames
+
+
+def _syncsafe(four: bytes) -> int:
+    return (four[0] << 21) | (four[1] << 14) | (four[2] << 7) | four[3]
 
 
 def apply(tags: Any, wanted: list[Slot]) -> None:
