@@ -355,5 +355,8 @@ class _State:
         data = {"format": STATE_FORMAT, "files": dict(sorted(self.files.items()))}
         with contextlib.suppress(OSError):  # losing the record only costs a warning later
             atomic_write(
-                root / STATE_DIR / STATE_FILE, json.dumps(data, indent=1).encode(), durable=False
+                # compact: json's C encoder only serves calls without `indent`
+                root / STATE_DIR / STATE_FILE,
+                json.dumps(data, separators=(",", ":")).encode(),
+                durable=False,
             )
