@@ -59,7 +59,12 @@ def episode_files(root: Path) -> list[Path]:
         and p.name not in NOT_EPISODES
         and not p.name.startswith(".")
     ]
-    return sorted(files)
+    return sorted(files, key=_path_order)
+
+
+def _path_order(path: Path) -> tuple[str, ...]:
+    # Path's own ordering, as a key: sorting 10,000 paths with Path.__lt__ took 0.1 s.
+    return path.parts
 
 
 def check_show(root: Path, cache: BuildCache | None = None) -> CheckResult:
@@ -152,7 +157,7 @@ def cross_file_problems(episodes: Iterable[Episode]) -> list[Diagnostic]:
     """Uniqueness rules: guid, (season, number), page address and audio file."""
     problems: list[Diagnostic] = []
     seen: dict[str, dict[object, Episode]] = {"guid": {}, "number": {}, "slug": {}, "audio": {}}
-    for episode in sorted(episodes, key=lambda e: e.source):
+    for episode in sorted(episodes, key=lambda e: _path_order(e.source)):
         keys: dict[str, object] = {
             "guid": episode.guid,
             "slug": episode.slug.casefold(),
