@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import io
+import itertools
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -284,10 +285,23 @@ def test_items_rendered_in_batches_match_one_feedgen_document(make_show, monkeyp
     monkeypatch.setattr(feed_module, "ITEM_BATCH", 3)
     data = render(podcast, NOW)
     assert data == expected
-    items = feed_module.split_items(data, len(episodes))
-    assert items is not None
-    assert [bytes(i) for i in items] == feed_module.render_items(podcast.show, episodes)
-    assert feed_module.split_items(data, len(episodes) + 1) is None
+    for handle in (io.BytesIO(data), _Trickle(data)):
+        offsets = feed_module.item_offsets(handle, len(episodes))
+        assert offsets is not None
+        items = [data[a:b] for a, b in itertools.pairwise(offsets)]
+        assert items == feed_module.render_items(podcast.show, episodes)
+    assert feed_module.item_offsets(io.BytesIO(data), len(episodes) + 1) is None
+    assert feed_module.item_offsets(_Trickle(data), len(episodes) - 1) is None
+
+
+class _Trickle:
+    """A file that gives 7 bytes per read: every marker straddles two reads somewhere."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.buffer.read(7)
 
 
 def test_remote_audio_keeps_its_url_length_and_duration(make_show, tmp_path: Path) -> None:

@@ -149,9 +149,12 @@ def load_cache(state_dir: Path) -> BuildCache:
 
 
 def save_cache(state_dir: Path, cache: BuildCache) -> None:
-    from .fsio import atomic_write
+    from .fsio import atomic_write_stream
 
     with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
         state_dir.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(state_dir / CACHE_FILE, data, durable=False)
+        atomic_write_stream(  # streamed: at 10,000 episodes the pickle is ~70 MB
+            state_dir / CACHE_FILE,
+            lambda handle: pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL),
+            durable=False,
+        )

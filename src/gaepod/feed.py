@@ -6,9 +6,11 @@ newest episode, never from the clock, and items keep a stable order.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import datetime
+from typing import BinaryIO
 
 from feedgen.feed import FeedGenerator
 from feedgen.version import version_str as feedgen_version
@@ -33,19 +35,34 @@ ITEM_BATCH = 200  # items per feedgen document: bounds the lxml tree's memory
 
 def render(podcast: Podcast, now: datetime) -> bytes:
     """The RSS document for the episodes published at `now`."""
-    episodes = podcast.in_feed(now)
-    return assemble(podcast.show, episodes, render_items(podcast.show, episodes))
+    buffer = io.BytesIO()
+    write(buffer, podcast.show, podcast.in_feed(now))
+    return buffer.getvalue()
 
 
-def assemble(show: Show, episodes: list[Episode], items: Sequence[bytes | memoryview]) -> bytes:
-    """The feed from its items (render_items' output, possibly reused from an earlier
-    feed): the channel is rendered by feedgen and the items go where feedgen puts
-    them, after every channel element. Same bytes as one document with every item."""
+def write(
+    handle: BinaryIO,
+    show: Show,
+    episodes: list[Episode],
+    reuse: Callable[[int], bytes | None] = lambda _index: None,
+) -> None:
+    """Write the feed to `handle`, ITEM_BATCH items at a time (a 10,000-episode feed is
+    70 MB: it is never held whole). The channel is rendered by feedgen and the items
+    go where feedgen puts them, after every channel element: the bytes are those of
+    one feedgen document with every item. `reuse(i)`, when it gives bytes, is episode
+    i's item as an earlier build rendered it."""
     channel: bytes = _channel(show, episodes).rss_str(
         pretty=True, encoding="UTF-8", xml_declaration=True
     )
     cut = channel.rindex(CHANNEL_END)
-    return b"".join([channel[:cut], *items, channel[cut:]])
+    handle.write(channel[:cut])
+    for start in range(0, len(episodes), ITEM_BATCH):
+        batch = range(start, min(start + ITEM_BATCH, len(episodes)))
+        kept = {i: item for i in batch if (item := reuse(i)) is not None}
+        fresh = iter(render_items(show, [episodes[i] for i in batch if i not in kept]))
+        for i in batch:
+            handle.write(kept[i] if i in kept else next(fresh))
+    handle.write(channel[cut:])
 
 
 def render_items(show: Show, episodes: list[Episode]) -> list[bytes]:
@@ -70,20 +87,36 @@ def _item_batch(show: Show, episodes: list[Episode]) -> list[bytes]:
     return items
 
 
-def split_items(feed: bytes, count: int) -> list[memoryview] | None:
-    """The `count` items of a feed that `assemble` made, as views into it; None when
-    the feed does not split into exactly that many (then nothing is reused)."""
-    view = memoryview(feed)
-    starts = []
-    at = feed.find(ITEM_START)
-    while at >= 0:
-        starts.append(at)
-        at = feed.find(ITEM_START, at + len(ITEM_START))
-    end = feed.rfind(CHANNEL_END)
-    if len(starts) != count or (starts and end < starts[-1]):
+def item_offsets(handle: BinaryIO, count: int) -> list[int] | None:
+    """Where each of the `count` items of a feed that `write` made starts, and where the
+    last one ends (count + 1 offsets), read in chunks; None when the feed does not split
+    into exactly that many items (then nothing is reused)."""
+    chunk_size = 1 << 20
+    offsets: list[int] = []
+    end = -1
+    position = 0  # of `window` in the file
+    window = b""
+    while True:
+        chunk = handle.read(chunk_size)
+        window += chunk
+        at = window.find(ITEM_START)
+        while at >= 0:
+            if not offsets or position + at > offsets[-1]:  # not seen in the last window
+                offsets.append(position + at)
+                if len(offsets) > count:
+                    return None
+            at = window.find(ITEM_START, at + 1)
+        found = window.rfind(CHANNEL_END)
+        if found >= 0:
+            end = position + found
+        if not chunk:
+            break
+        keep = min(len(window), len(CHANNEL_END) - 1)  # a marker may straddle two chunks
+        position += len(window) - keep
+        window = window[-keep:]
+    if len(offsets) != count or (offsets and end < offsets[-1]):
         return None
-    bounds = [*starts, end]
-    return [view[bounds[i] : bounds[i + 1]] for i in range(count)]
+    return [*offsets, end]
 
 
 def _channel(show: Show, episodes: list[Episode]) -> FeedGenerator:

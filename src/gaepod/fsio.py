@@ -14,8 +14,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import LockedError, OutputError
 
@@ -61,6 +62,16 @@ def atomic_write(target: Path, data: bytes, *, durable: bool = True) -> bool:
     """
     with StagedWrites(durable=durable) as staged:
         changed = staged.stage_bytes(target, data)
+        staged.commit()
+    return changed
+
+
+def atomic_write_stream(
+    target: Path, write: Callable[[BinaryIO], None], *, durable: bool = True
+) -> bool:
+    """atomic_write for content made piece by piece (see StagedWrites.stage_stream)."""
+    with StagedWrites(durable=durable) as staged:
+        changed = staged.stage_stream(target, write)
         staged.commit()
     return changed
 
@@ -127,6 +138,24 @@ class StagedWrites:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
             raise
+        self.pending.append((temp_name, target, _mode_for(target)))
+        return True
+
+    def stage_stream(self, target: Path, write: Callable[[BinaryIO], None]) -> bool:
+        """Stage what `write` writes for `target` (never all in memory at once); False, and
+        nothing staged, when that is what `target` already holds."""
+        fd, temp_name = self._temp_for(target)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+            same = _same_size(Path(temp_name), target) and _same_file_bytes(Path(temp_name), target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+            raise
+        if same:
+            os.unlink(temp_name)
+            return False
         self.pending.append((temp_name, target, _mode_for(target)))
         return True
 
@@ -246,6 +275,13 @@ def _has_bytes(target: Path, data: bytes) -> bool:
             return False
         return target.read_bytes() == data
     except OSError:
+        return False
+
+
+def _same_size(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size
+    except FileNotFoundError:
         return False
 
 

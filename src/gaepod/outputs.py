@@ -3,11 +3,13 @@ and the one place that writes such a list to the output folder."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from . import __version__, feed
 from .cache import BuildCache, OutputRecord, digest_of, stamp
@@ -30,6 +32,7 @@ class Output:
     source: Path | None = None  # a file copied as it is, or
     render: Callable[[], bytes] | None = None  # content made only when needed
     key: str | None = None
+    write: Callable[[BinaryIO], None] | None = None  # or written piece by piece (the feed)
 
     def content(self) -> bytes | None:
         if self.data is not None:
@@ -69,17 +72,14 @@ def keyed_feed_outputs(
     previous = _PreviousFeed(cache.outputs.get(feed.FEED_PATH), cache.feed_item_keys)
     cache.feed_item_keys = item_keys  # saved only when the build succeeds
 
-    def render() -> bytes:
-        reusable = previous.items(out / feed.FEED_PATH)
-        missing = [e for e, key in zip(episodes, item_keys, strict=True) if key not in reusable]
-        fresh = iter(feed.render_items(show, missing))
-        items = [reusable[key] if key in reusable else next(fresh) for key in item_keys]
-        return feed.assemble(show, episodes, items)
+    def write(handle: BinaryIO) -> None:
+        with previous.items(out / feed.FEED_PATH, item_keys) as reuse:
+            feed.write(handle, show, episodes, reuse)
 
     outputs = [
         Output(
             feed.FEED_PATH,
-            render=render,
+            write=write,
             key=digest_of([feed.FEED_PATH, item_base, show_digest, item_keys]),
         )
     ]
@@ -101,18 +101,38 @@ class _PreviousFeed:
     record: OutputRecord | None
     item_keys: list[str]
 
-    def items(self, path: Path) -> dict[str, memoryview]:
-        """Its items by key; empty when the file changed since (or cannot be read)."""
+    @contextlib.contextmanager
+    def items(self, path: Path, keys: list[str]) -> Iterator[Callable[[int], bytes | None]]:
+        """`reuse(i)` for feed.write: the earlier item of the episode now at position i
+        when its key did not change, read from the last feed.xml as needed; always None
+        when that file changed since the last build (or cannot be read)."""
         if self.record is None or not self.item_keys or self.record.stamp != stamp(path):
-            return {}
+            yield _no_reuse
+            return
         try:
-            data = path.read_bytes()
+            handle = path.open("rb")
         except OSError:
-            return {}
-        if self.record.stamp != stamp(path):  # replaced while it was read
-            return {}
-        items = feed.split_items(data, len(self.item_keys))
-        return dict(zip(self.item_keys, items, strict=True)) if items is not None else {}
+            yield _no_reuse
+            return
+        with handle:
+            offsets = feed.item_offsets(handle, len(self.item_keys))
+            if offsets is None or self.record.stamp != stamp(path):  # replaced meanwhile
+                yield _no_reuse
+                return
+            where = {key: (offsets[i], offsets[i + 1]) for i, key in enumerate(self.item_keys)}
+
+            def reuse(index: int) -> bytes | None:
+                span = where.get(keys[index])
+                if span is None:
+                    return None
+                handle.seek(span[0])
+                return handle.read(span[1] - span[0])
+
+            yield reuse
+
+
+def _no_reuse(_index: int) -> bytes | None:
+    return None
 
 
 def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:
@@ -216,6 +236,8 @@ def _stage_span(span: tuple[int, int]) -> list[Pending | None]:
             content = output.content()
             if content is not None:
                 changed = staged.stage_bytes(target, content)
+            elif output.write is not None:
+                changed = staged.stage_stream(target, output.write)
             elif output.source is not None:
                 changed = staged.stage_copy(output.source, target)
             else:
