@@ -235,11 +235,13 @@ class EpisodeView:
             for c in self.episode.chapters
         )
 
-    @cached_property
+    # Not kept on the view: 10,000 episodes' notes would stay in memory for the whole run,
+    # while each is shown once (its page); to_html remembers them by content anyway.
+    @property
     def notes_html(self) -> Markup:
         return markdown_html(self.episode.description_md)
 
-    @cached_property
+    @property
     def text(self) -> str:
         return to_text(self.notes_html)
 
