@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from .cli import (
     NoWaitOption,
@@ -31,6 +30,7 @@ from .cli import (
     _fail,
     _print_diagnostics,
     app,
+    escape,
 )
 from .errors import ExitCode, GaepodError
 
