@@ -2,23 +2,32 @@
 
 Worker processes are forked so that they share the already-built model and
 the function without pickling them (closures are fine); only results travel
-back. Small jobs, machines with one
-core, platforms without fork and multi-threaded callers (the preview server
-rebuilding from a watcher thread) run in-process instead: same results,
-just slower.
+back. Small jobs, machines with one core, platforms without fork and
+multi-threaded callers (the preview server rebuilding from a watcher thread)
+run in-process instead: same results, just slower. A worker that dies fails
+the run with an error (multiprocessing's Pool would wait for it forever, the
+lock held), and workers die with their parent.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from .errors import GaepodError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 MIN_ITEMS = 64  # below this, starting workers costs more than it saves
 
 
@@ -60,14 +69,29 @@ def map_items(
     chunk = max(1, len(items) // (workers * 8))
     _task = (func, items)  # workers inherit both when forked: nothing is pickled but results
     try:
-        with context.Pool(workers) as pool:
-            for result in pool.imap(_run_one, range(len(items)), chunksize=chunk):
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        ) as pool:
+            for result in pool.map(_run_one, range(len(items)), chunksize=chunk):
                 results.append(result)
                 if on_result is not None:
                     on_result(result)
+    except BrokenProcessPool as exc:  # a worker was killed: the out-of-memory killer, a signal
+        raise GaepodError(
+            "a worker process was killed (out of memory?); nothing was published"
+        ) from exc
     finally:
         _task = None
     return results
+
+
+def _start_worker(parent: int) -> None:
+    """Workers die with the process that started them: a killed build must not leave
+    them running, holding the show's lock (they inherit its file descriptor)."""
+    with contextlib.suppress(OSError, AttributeError):  # prctl: Linux only
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 _task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None

@@ -1,0 +1,112 @@
+"""map_items: the same results as a loop, and never a hang or an orphan when a process dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from gaepod import parallel
+
+
+def test_results_come_back_in_order_from_workers_and_in_process() -> None:
+    offset = 7  # a closure: workers get the function by fork, not by pickling
+    for count in (5, 300):  # below and above the size that starts workers
+        seen: list[int] = []
+        results = parallel.map_items(lambda n: n * n + offset, range(count), on_result=seen.append)
+        assert results == [n * n + offset for n in range(count)]
+        assert seen == results
+
+
+def run_python(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+def test_a_killed_worker_fails_the_run_instead_of_hanging() -> None:
+    run = run_python(
+        """
+        import os, signal
+        from gaepod import parallel
+        from gaepod.errors import GaepodError
+        parent = os.getpid()
+
+        def work(n):
+            if n == 150 and os.getpid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+            return n
+
+        try:
+            parallel.map_items(work, range(300))
+        except GaepodError as error:
+            print("error:", error.message)
+        """
+    )
+    assert run.returncode == 0, run.stderr
+    assert "error: a worker process was killed (out of memory?)" in run.stdout
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import os, time
+                from gaepod import parallel
+
+                def work(n):
+                    with open({str(pids)!r}, "a") as handle:
+                        handle.write(f"{{os.getpid()}}\\n")
+                    time.sleep(0.05)
+                    return n
+
+                parallel.map_items(work, range(2000))
+                """
+            ),
+        ]
+    )
+    deadline = time.monotonic() + 30
+    while len(set(_pids(pids))) < 2:
+        assert time.monotonic() < deadline and process.poll() is None, "workers never started"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    workers = set(_pids(pids))
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "workers outlived their parent"
+        time.sleep(0.05)
+
+
+def _pids(path: Path) -> list[int]:
+    try:
+        return [int(line) for line in path.read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (killed, not yet reaped by init) counts as gone.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
