@@ -213,3 +213,30 @@ def test_switching_output_folder_never_deletes_files_there(show: Path, tmp_path:
     )
     assert result.exit_code == 0, result.output
     assert (second / page).read_text() == "not gaepod's"
+
+
+def test_recheck_after_tagging_equals_a_full_check(make_show) -> None:
+    """The build re-reads only re-tagged episodes; the result must be the full check's."""
+    from gaepod.cache import BuildCache
+    from gaepod.check import check_show, recheck
+    from gaepod.tag import tag_show
+
+    twin = episode_yaml(4, guid="same-guid", draft="true")  # a draft sharing a guid: a warning
+    root = make_show(4, files={"003-episode.yaml": episode_yaml(3, guid="same-guid"),
+                               "004-episode.yaml": twin})  # fmt: skip
+    cache = BuildCache()
+    before = check_show(root, cache)
+    assert before.podcast is not None and before.warnings
+    report = tag_show(before.podcast)
+    tagged = {str(t.path) for t in report.changed}
+    assert len(tagged) == 4
+    sources = {e.source for e in before.podcast.episodes if str(e.audio.path) in tagged}
+
+    rechecked = recheck(before, root, cache, sources)
+    full = check_show(root)
+
+    assert rechecked.podcast == full.podcast
+    assert rechecked.diagnostics == full.diagnostics
+    assert [e.audio.size for e in rechecked.podcast.episodes] != [
+        e.audio.size for e in before.podcast.episodes
+    ]

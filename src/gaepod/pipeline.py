@@ -146,8 +146,8 @@ def _full_build(
         step("tagging audio")
         report.tagged = _tag(options, podcast, cache, log, progress)
         clock.lap("tag")
-        if report.tagged:  # sizes changed: read those files again (the cache keeps the rest)
-            result = _checked(options, cache, log, clock)
+        if report.tagged:  # sizes changed: read those episodes again
+            result = _rechecked(options, result, report.tagged, cache, clock)
             report.check = result
             podcast = result.podcast
             assert podcast is not None
@@ -177,6 +177,29 @@ def _checked(options: BuildOptions, cache: BuildCache, log: Log, clock: _Stopwat
         f"check: {result.episode_files} episode files ({cache.hits} unchanged since the "
         f"last build), {len(result.errors)} errors, {len(result.warnings)} warnings"
     )
+    return _valid(options, result)
+
+
+def _rechecked(
+    options: BuildOptions,
+    result: CheckResult,
+    tagged: list[str],
+    cache: BuildCache,
+    clock: _Stopwatch,
+) -> CheckResult:
+    from .check import recheck
+
+    assert result.podcast is not None
+    paths = set(tagged)
+    sources = {e.source for e in result.podcast.episodes if str(e.audio.path) in paths}
+    result = recheck(result, options.show, cache, sources)
+    clock.lap("check")
+    return _valid(options, result)
+
+
+def _valid(options: BuildOptions, result: CheckResult) -> CheckResult:
+    """`result` when the show can be published; else InvalidShowError (and the no-op
+    fast path is off until a build succeeds)."""
     try:
         result.require_valid(options.strict, "nothing was published")
     except InvalidShowError:
