@@ -93,6 +93,26 @@ def test_one_edit_rewrites_only_what_shows_it(show: Path, tmp_path: Path) -> Non
     assert all(after[k] == before[k] for k in untouched)
 
 
+def test_after_a_first_build_that_tags_the_audio_an_edit_reports_only_that_episode(
+    show: Path, tmp_path: Path
+) -> None:
+    """The first build changes every file's length by tagging it; what it records as
+    published must be the feed it wrote, not the lengths from before the tagging."""
+    out = tmp_path / "public"
+    first = json.loads(run("build", "--json", "--show", str(show), "--out", str(out)).stdout)
+    assert len(first["tagged"]) == 9 and len(first["added"]) == 8
+    source = show / "003-lukasz-wisniewski-archives-empires-uses-of-history.yaml"
+    source.write_text(source.read_text().replace("the Uses of History", "the Uses of Memory"))
+
+    report = json.loads(run("build", "--json", "--show", str(show), "--out", str(out)).stdout)
+
+    assert [c["title"] for c in report["changed"]] == [
+        "Dr. Łukasz Wiśniewski: Archives, Empires, & the Uses of Memory?"
+    ]
+    diff = run("build", "--diff", "--show", str(show), "--out", str(out))
+    assert "changed" not in diff.stdout  # the feed on disk is what the show says
+
+
 def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
     show: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -25,7 +25,7 @@ from .paths import forget_resolved_folders
 if TYPE_CHECKING:
     from .cache import BuildCache
     from .check import CheckResult
-    from .feeddiff import FeedDiff
+    from .feeddiff import FeedDiff, ItemFacts
     from .ledger import Ledger
     from .model import Podcast
     from .outputs import Output
@@ -138,7 +138,8 @@ def _full_build(
     podcast = result.podcast
     assert podcast is not None
     ledger = _verify_ledger(options, podcast, now, cache)
-    report.diff = _diff(out, podcast, now, cache)
+    published = _published_items(out, cache)
+    report.diff, upcoming = _diff(published, podcast, now)
     clock.lap("ledger and diff")
     if options.diff_only:
         return report
@@ -151,6 +152,7 @@ def _full_build(
             report.check = result
             podcast = result.podcast
             assert podcast is not None
+            report.diff, upcoming = _diff(published, podcast, now)  # the lengths it publishes
     step("planning the feed and the site")
     outputs = _outputs(options, out, podcast, now, cache)
     clock.lap("plan outputs")
@@ -159,7 +161,7 @@ def _full_build(
     clock.lap("write")
     step("recording what was published")
     report.ledger_added = _record_ledger(options, ledger, podcast, now, cache)
-    _remember_feed_stamp(out, cache)
+    _remember_feed_items(out, upcoming, cache)
     report.episodes_in_feed = len(podcast.in_feed(now))
     cache.memo = memo.used()
     save_cache(state_dir, cache)
@@ -240,19 +242,26 @@ def _verify_ledger(
     return ledger
 
 
-def _diff(out: Path, podcast: Podcast, now: datetime, cache: BuildCache) -> FeedDiff:
+def _published_items(out: Path, cache: BuildCache) -> dict[str, ItemFacts]:
+    """What subscribers have now: the items of the feed.xml in `out`."""
     from .cache import stamp
     from .feed import FEED_PATH
-    from .feeddiff import compare_feeds, published_items, upcoming_items
+    from .feeddiff import published_items
 
     current = stamp(out / FEED_PATH)
     if cache.feed_items is not None and current is not None and cache.feed_items[0] == current:
-        published = cache.feed_items[1]  # the feed gaepod wrote last time, untouched since
-    else:
-        published = published_items(out / FEED_PATH)
+        return cache.feed_items[1]  # the feed gaepod wrote last time, untouched since
+    return published_items(out / FEED_PATH)
+
+
+def _diff(
+    published: dict[str, ItemFacts], podcast: Podcast, now: datetime
+) -> tuple[FeedDiff, dict[str, ItemFacts]]:
+    """What subscribers will see change, and the items of the feed about to be written."""
+    from .feeddiff import compare_feeds, upcoming_items
+
     upcoming = upcoming_items(podcast.in_feed(now))
-    cache.feed_items = (None, upcoming)  # its stamp is known once it is written
-    return compare_feeds(published, upcoming)
+    return compare_feeds(published, upcoming), upcoming
 
 
 def _tag(
@@ -357,13 +366,13 @@ def _record_ledger(
     return added
 
 
-def _remember_feed_stamp(out: Path, cache: BuildCache) -> None:
+def _remember_feed_items(out: Path, items: dict[str, ItemFacts], cache: BuildCache) -> None:
+    """Keep the items of the feed just written (the next build's "published" side)."""
     from .cache import stamp
     from .feed import FEED_PATH
 
-    if cache.feed_items is not None:
-        written = stamp(out / FEED_PATH)
-        cache.feed_items = (written, cache.feed_items[1]) if written is not None else None
+    written = stamp(out / FEED_PATH)
+    cache.feed_items = (written, items) if written is not None else None
 
 
 def _save_quick_state(
