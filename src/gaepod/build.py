@@ -5,6 +5,8 @@ Library functions return reports and raise GaepodError; they never print.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +16,7 @@ from .check import CheckResult, check_show
 from .errors import Diagnostic, Severity
 from .feed import LARGE_FEED_BYTES, render
 from .fsio import locked, safe_output_dir, sweep_temp_files
+from .model import Podcast
 from .outputs import WriteReport, feed_outputs, write_outputs
 from .site import render_site, theme_dir
 
@@ -68,20 +71,17 @@ def run_check(options: Options) -> CheckResult:
 def publish_feed(options: Options) -> FeedReport:
     """Check the show and, only if it is valid, (re)write the feed and its assets."""
     out = safe_output_dir(options.out, options.show)
-    with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
-        result = check_show(options.show)
-        result.require_valid(options.strict)
-        assert result.podcast is not None
+    with _valid_show(options) as (result, podcast):
         now = options.moment()
         from .tag import untagged_warnings  # advisory: never a reason to refuse
 
-        in_feed = result.podcast.in_feed(now)
-        result.diagnostics.extend(untagged_warnings(in_feed, result.podcast.show))
-        outputs = feed_outputs(result.podcast, now)
+        in_feed = podcast.in_feed(now)
+        result.diagnostics.extend(untagged_warnings(in_feed, podcast.show))
+        outputs = feed_outputs(podcast, now)
         sweep_temp_files(out)
         written = write_outputs(out, outputs)
         feed_bytes = outputs[0].data or b""
-        return FeedReport(result, written, len(result.podcast.in_feed(now)), len(feed_bytes))
+        return FeedReport(result, written, len(in_feed), len(feed_bytes))
 
 
 @dataclass
@@ -98,18 +98,15 @@ def publish_site(options: Options) -> SiteReport:
     The feed is part of it: every page links to it (subscribe button, RSS autodiscovery).
     """
     out = safe_output_dir(options.out, options.show)
-    with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
-        result = check_show(options.show)
-        result.require_valid(options.strict)
-        assert result.podcast is not None
+    with _valid_show(options) as (result, podcast):
         now = options.moment()
-        site = render_site(result.podcast, now, theme_dir(options.show))
-        outputs = {o.relpath: o for o in feed_outputs(result.podcast, now)}
+        site = render_site(podcast, now, theme_dir(options.show))
+        outputs = {o.relpath: o for o in feed_outputs(podcast, now)}
         outputs.update((o.relpath, o) for o in site)  # artwork is in both: one copy
         sweep_temp_files(out)
         written = write_outputs(out, outputs.values())
         pages = sum(o.relpath.endswith(".html") for o in site)
-        return SiteReport(result, written, pages, len(result.podcast.published(now)))
+        return SiteReport(result, written, pages, len(podcast.published(now)))
 
 
 @dataclass
@@ -128,9 +125,14 @@ def tag_audio(
     """Check the show and, only if it is valid, write each episode's tags into its audio."""
     from .tag import tag_show
 
+    with _valid_show(options) as (result, podcast):
+        tags = tag_show(podcast, id3v24=id3v24, dry_run=dry_run, progress=progress)
+        return TagRunReport(result, tags)
+
+
+@contextmanager
+def _valid_show(options: Options) -> Iterator[tuple[CheckResult, Podcast]]:
+    """Under the show's lock: the checked show, or InvalidShowError before anything runs."""
     with locked(options.show / STATE_DIR / LOCK_FILE, wait=options.wait_for_lock):
         result = check_show(options.show)
-        result.require_valid(options.strict)
-        assert result.podcast is not None
-        tags = tag_show(result.podcast, id3v24=id3v24, dry_run=dry_run, progress=progress)
-        return TagRunReport(result, tags)
+        yield result, result.require_valid(options.strict)

@@ -113,41 +113,26 @@ class StagedWrites:
         """Stage `data` for `target`; False (nothing staged) when it already holds it."""
         if _has_bytes(target, data):
             return False
-        fd, temp_name = self._temp_for(target)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
-        self.pending.append((temp_name, target, _mode_for(target)))
+        self._stage(target, self._write_temp(target, lambda handle: handle.write(data)))
         return True
 
     def stage_copy(self, source: Path, target: Path) -> bool:
-        try:
-            if target.stat().st_size == source.stat().st_size and _same_file_bytes(source, target):
-                return False
-        except FileNotFoundError:
-            pass
-        fd, temp_name = self._temp_for(target)
-        try:
-            with os.fdopen(fd, "wb") as handle, source.open("rb") as src:
+        """Stage a copy of `source` for `target`; False when it already holds those bytes."""
+        if _same_size(source, target) and _same_file_bytes(source, target):
+            return False
+
+        def copy(handle: BinaryIO) -> None:
+            with source.open("rb") as src:
                 shutil.copyfileobj(src, handle, 1024 * 1024)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
-        self.pending.append((temp_name, target, _mode_for(target)))
+
+        self._stage(target, self._write_temp(target, copy))
         return True
 
     def stage_stream(self, target: Path, write: Callable[[BinaryIO], None]) -> bool:
         """Stage what `write` writes for `target` (never all in memory at once); False, and
         nothing staged, when that is what `target` already holds."""
-        fd, temp_name = self._temp_for(target)
+        temp_name = self._write_temp(target, write)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                write(handle)
             same = _same_size(Path(temp_name), target) and _same_file_bytes(Path(temp_name), target)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -156,8 +141,23 @@ class StagedWrites:
         if same:
             os.unlink(temp_name)
             return False
-        self.pending.append((temp_name, target, _mode_for(target)))
+        self._stage(target, temp_name)
         return True
+
+    def _write_temp(self, target: Path, write: Callable[[BinaryIO], object]) -> str:
+        """A new temp file beside `target` holding what `write` wrote; gone on any error."""
+        fd, temp_name = self._temp_for(target)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+            raise
+        return temp_name
+
+    def _stage(self, target: Path, temp_name: str) -> None:
+        self.pending.append((temp_name, target, _mode_for(target)))
 
     def adopt(self, pending: Pending) -> None:
         """Take over a temp file staged elsewhere (by a worker process)."""
