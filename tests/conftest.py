@@ -6,6 +6,7 @@ import array
 import functools
 import io
 import math
+import shutil
 import struct
 import textwrap
 from collections.abc import Callable
@@ -150,3 +151,11 @@ def make_show(tmp_path: Path) -> ShowBuilder:
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_SHOW = REPO / "episodes"
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled example show as a fresh clone has it (no cache, no ledger)."""
+    root = tmp_path / "episodes"
+    shutil.copytree(EXAMPLE_SHOW, root, ignore=shutil.ignore_patterns(".gaepod", "published.yaml"))
+    return root

@@ -13,17 +13,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE_SHOW, episode_yaml
+from conftest import episode_yaml
 from gaepod.cli import app
 
 NOW = "2026-11-24T12:00:00+0000"
 
 
 @pytest.fixture
-def show(tmp_path: Path) -> Path:
-    root = tmp_path / "episodes"
-    shutil.copytree(EXAMPLE_SHOW, root, ignore=shutil.ignore_patterns(".gaepod", "published.yaml"))
-    return root
+def show(example_copy: Path) -> Path:
+    return example_copy
 
 
 def test_list_shows_each_status(show: Path) -> None:
