@@ -138,11 +138,10 @@ def _full_build(
     podcast = result.podcast
     assert podcast is not None
     ledger = _verify_ledger(options, podcast, now, cache)
-    published = _published_items(out, cache)
-    report.diff, upcoming = _diff(published, podcast, now)
-    clock.lap("ledger and diff")
-    if options.diff_only:
+    if options.diff_only:  # before tagging: lengths of files not tagged yet will still change
+        report.diff, _ = _diff(_published_items(out, cache), podcast, now)
         return report
+    clock.lap("ledger")
     if options.tag_audio:
         step("tagging audio")
         report.tagged = _tag(options, podcast, cache, log, progress)
@@ -152,7 +151,8 @@ def _full_build(
             report.check = result
             podcast = result.podcast
             assert podcast is not None
-            report.diff, upcoming = _diff(published, podcast, now)  # the lengths it publishes
+    report.diff, upcoming = _diff(_published_items(out, cache), podcast, now)
+    clock.lap("diff")
     step("planning the feed and the site")
     outputs = _outputs(options, out, podcast, now, cache)
     clock.lap("plan outputs")
