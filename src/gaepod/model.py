@@ -196,12 +196,19 @@ class Podcast:
 
     show: Show
     episodes: tuple[Episode, ...]
+    # published() by moment: a build asks for the same moment about ten times
+    _published: dict[datetime, tuple[Episode, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def published(self, now: datetime) -> list[Episode]:
         """Episodes a listener sees at `now`, newest first."""
-        visible = [e for e in self.episodes if e.status(now) is Status.PUBLISHED]
-        visible.sort(key=Episode.sort_key, reverse=True)
-        return visible
+        known = self._published.get(now)
+        if known is None:
+            visible = [e for e in self.episodes if e.status(now) is Status.PUBLISHED]
+            visible.sort(key=Episode.sort_key, reverse=True)
+            known = self._published[now] = tuple(visible)
+        return list(known)
 
     def in_feed(self, now: datetime) -> list[Episode]:
         """The published episodes the feed carries: newest first, capped by `feed_limit`."""

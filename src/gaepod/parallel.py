@@ -12,14 +12,10 @@ lock held), and workers die with their parent.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
 import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from .errors import GaepodError
@@ -39,6 +35,8 @@ def worker_count() -> int:
 
 
 def can_fork() -> bool:
+    import multiprocessing
+
     return (
         "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
@@ -64,6 +62,11 @@ def map_items(
             if on_result is not None:
                 on_result(results[-1])
         return results
+    # Imported here: an edit build maps a handful of items in-process and never needs them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _task
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
@@ -88,6 +91,8 @@ def map_items(
 def _start_worker(parent: int) -> None:
     """Workers die with the process that started them: a killed build must not leave
     them running, holding the show's lock (they inherit its file descriptor)."""
+    import ctypes
+
     with contextlib.suppress(OSError, AttributeError):  # prctl: Linux only
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect
