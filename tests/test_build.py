@@ -111,6 +111,36 @@ def test_after_a_first_build_that_tags_the_audio_an_edit_reports_only_that_episo
     assert "changed" not in diff.stdout  # the feed on disk is what the show says
 
 
+def test_an_episode_edited_while_a_build_runs_is_published_by_the_next(
+    show: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The no-op test compares stamps from before the build read anything: an edit made
+    while it ran must not look already published."""
+    from gaepod import pipeline
+
+    out = tmp_path / "public"
+    source = show / "006-jose-nunez-litio-agua-soberania.yaml"
+    plan = pipeline._outputs
+
+    def edit_then_plan(*args, **kwargs):
+        source.write_text(
+            source.read_text().replace("description: |\n", "description: |\n  Late. ", 1)
+        )
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_outputs", edit_then_plan)
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+    assert b"Late. " not in (out / "feed.xml").read_bytes()  # read before the edit
+    monkeypatch.setattr(pipeline, "_outputs", plan)
+
+    result = run("build", "--show", str(show), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert "nothing changed" not in result.stdout
+    assert b"Late. " in (out / "feed.xml").read_bytes()
+    assert "nothing changed" in run("build", "--show", str(show), "--out", str(out)).stdout
+
+
 def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
     show: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,10 +51,13 @@ class ValidationRecord:
     diagnostics: list[Diagnostic]
     digest: str = ""  # of the episode/show object: a cheap key for what it renders into
 
-    def is_current(self, context_key: str) -> bool:
-        return self.context_key == context_key and all(
-            stamp(path) == old for path, old in self.deps.items()
-        )
+    def is_current(self, context_key: str, stamps: Mapping[str, Stamp] | None = None) -> bool:
+        """`stamps`: files' stamps taken moments ago, by str(path); others are stat'ed."""
+        if self.context_key != context_key:
+            return False
+        if stamps is None:
+            return all(stamp(path) == old for path, old in self.deps.items())
+        return all((stamps.get(str(path)) or stamp(path)) == old for path, old in self.deps.items())
 
 
 @dataclass
@@ -79,9 +82,11 @@ class BuildCache:
     feed_items: tuple[Stamp | None, dict[str, ItemFacts]] | None = None  # feed.xml's items
     feed_item_keys: list[str] = field(default_factory=list)  # of feed.xml's items, in order
 
-    def lookup(self, path: Path, context_key: str) -> ValidationRecord | None:
+    def lookup(
+        self, path: Path, context_key: str, stamps: Mapping[str, Stamp] | None = None
+    ) -> ValidationRecord | None:
         record = self.validations.get(path)
-        if record is not None and record.is_current(context_key):
+        if record is not None and record.is_current(context_key, stamps):
             self.hits += 1
             return record
         self.misses += 1

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from .audio import audio_problems
-from .cache import BuildCache
+from .cache import BuildCache, Stamp
 from .errors import Diagnostic, InvalidShowError, Severity, has_errors, sort_key
 from .model import Episode, Podcast, Show
 from .parallel import map_items
@@ -67,11 +67,15 @@ def _path_order(path: Path) -> tuple[str, ...]:
     return path.parts
 
 
-def check_show(root: Path, cache: BuildCache | None = None) -> CheckResult:
+def check_show(
+    root: Path, cache: BuildCache | None = None, stamps: Mapping[str, Stamp] | None = None
+) -> CheckResult:
     """Validate the show and every episode; never raises on bad input.
 
     With a cache, files whose inputs did not change since the last run are not
-    read again (their earlier result is reused, diagnostics included).
+    read again (their earlier result is reused, diagnostics included). `stamps`:
+    the caller's fresh scan of the show folder (by str(path)), which spares a
+    stat per file when deciding that.
     """
     if not root.is_dir():
         missing = Diagnostic(
@@ -83,11 +87,11 @@ def check_show(root: Path, cache: BuildCache | None = None) -> CheckResult:
             "pass --show PATH (the folder holding podcast.yaml)",
         )
         return CheckResult(None, [missing])
-    show, context, diagnostics = _read_show(root, cache)
+    show, context, diagnostics = _read_show(root, cache, stamps)
     episodes: list[Episode] = []
     files = episode_files(root)
     context_key = repr(context)
-    results = {path: _cached_episode(path, context_key, cache) for path in files}
+    results = {path: _cached_episode(path, context_key, cache, stamps) for path in files}
     unread = [path for path, found in results.items() if found is None]
     fresh = map_items(partial(read_episode, show=context), unread)
     for path, (episode, found) in zip(unread, fresh, strict=True):
@@ -144,11 +148,11 @@ def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Pat
 
 
 def _read_show(
-    root: Path, cache: BuildCache | None
+    root: Path, cache: BuildCache | None, stamps: Mapping[str, Stamp] | None = None
 ) -> tuple[Show | None, ShowContext, list[Diagnostic]]:
     path = root / SHOW_FILE
     if cache is not None:
-        record = cache.lookup(path, "show")
+        record = cache.lookup(path, "show", stamps)
         if record is not None and record.show is not None and record.context is not None:
             return record.show, record.context, list(record.diagnostics)
     show, context, diagnostics = read_show(root)
@@ -160,10 +164,13 @@ def _read_show(
 
 
 def _cached_episode(
-    path: Path, context_key: str, cache: BuildCache | None
+    path: Path,
+    context_key: str,
+    cache: BuildCache | None,
+    stamps: Mapping[str, Stamp] | None = None,
 ) -> tuple[Episode | None, list[Diagnostic]] | None:
     if cache is not None:
-        record = cache.lookup(path, context_key)
+        record = cache.lookup(path, context_key, stamps)
         if record is not None and record.episode is not None:
             return record.episode, list(record.diagnostics)
     return None

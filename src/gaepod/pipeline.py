@@ -21,6 +21,7 @@ from . import memo, quickstate
 from .errors import Diagnostic, GaepodError, InvalidShowError, OutputError
 from .fsio import locked, safe_output_dir, sweep_temp_files
 from .paths import forget_resolved_folders
+from .quickstate import Stamp
 
 if TYPE_CHECKING:
     from .cache import BuildCache
@@ -93,8 +94,9 @@ def build(
     state_dir = options.show / STATE_DIR
     with locked(state_dir / "lock", wait=options.wait_for_lock):
         now = options.moment()
+        inputs = quickstate.scan_inputs(options.show)  # once: no-op test, check, saved state
         if not options.diff_only and quickstate.is_unchanged(
-            quickstate.load(state_dir), options.signature(), options.show, out, now.timestamp()
+            quickstate.load(state_dir), options.signature(), inputs, out, now.timestamp()
         ):
             log("nothing changed since the last build: nothing to do")
             return BuildReport(nothing_changed=True)
@@ -108,7 +110,7 @@ def build(
             sweep_temp_files(out)
         unfinished.touch()
         try:
-            return _full_build(options, out, state_dir, now, log, step, progress)
+            return _full_build(options, out, state_dir, now, inputs, log, step, progress)
         finally:  # not reached when killed: then the marker stays for the next build
             unfinished.unlink(missing_ok=True)
             if gc_was_enabled:
@@ -120,11 +122,14 @@ def _full_build(
     out: Path,
     state_dir: Path,
     now: datetime,
+    inputs: dict[str, Stamp],
     log: Log,
     step: Log,
     progress: Progress | None,
 ) -> BuildReport:
+    """`inputs`: the stamps of the show folder's files as this build started."""
     from .cache import load_cache, save_cache
+    from .ledger import LEDGER_FILE
 
     report = BuildReport()
     clock = _Stopwatch(report)
@@ -133,7 +138,7 @@ def _full_build(
     if cache.out_dir != str(out):  # what was written elsewhere says nothing about `out`
         cache.outputs, cache.out_dir = {}, str(out)
     memo.restore(cache.memo)
-    result = _checked(options, cache, log, clock)
+    result = _checked(options, cache, inputs, log, clock)
     report.check = result
     podcast = result.podcast
     assert podcast is not None
@@ -165,15 +170,24 @@ def _full_build(
     report.episodes_in_feed = len(podcast.in_feed(now))
     cache.memo = memo.used()
     save_cache(state_dir, cache)
-    _save_quick_state(options, out, state_dir, podcast, now, [o.relpath for o in outputs], cache)
+    written_inputs = [Path(p) for p in report.tagged] + [options.show / LEDGER_FILE]
+    inputs = _restamped(inputs, options.show, written_inputs)
+    relpaths = [o.relpath for o in outputs]
+    _save_quick_state(options, out, state_dir, podcast, now, relpaths, cache, inputs)
     clock.lap("save state")
     return report
 
 
-def _checked(options: BuildOptions, cache: BuildCache, log: Log, clock: _Stopwatch) -> CheckResult:
+def _checked(
+    options: BuildOptions,
+    cache: BuildCache,
+    inputs: dict[str, Stamp],
+    log: Log,
+    clock: _Stopwatch,
+) -> CheckResult:
     from .check import check_show
 
-    result = check_show(options.show, cache)
+    result = check_show(options.show, cache, inputs)
     clock.lap("check")
     log(
         f"check: {result.episode_files} episode files ({cache.hits} unchanged since the "
@@ -375,6 +389,27 @@ def _remember_feed_items(out: Path, items: dict[str, ItemFacts], cache: BuildCac
     cache.feed_items = (written, items) if written is not None else None
 
 
+def _restamped(inputs: dict[str, Stamp], show: Path, written: list[Path]) -> dict[str, Stamp]:
+    """The show folder's stamps as the build started, with those of the files it
+    wrote itself (re-tagged audio, the ledger) taken again. A file edited while the
+    build ran keeps its old stamp, so the next build reads it."""
+    from .cache import stamp
+
+    current = dict(inputs)
+    resolved_show = show.resolve()
+    for path in written:
+        if path.is_absolute() and path.is_relative_to(resolved_show):
+            path = show / path.relative_to(resolved_show)  # keyed as the scan keys it
+        elif not path.is_relative_to(show):
+            continue  # outside the show folder: not scanned
+        now = stamp(path)
+        if now is None:
+            current.pop(str(path), None)
+        else:
+            current[str(path)] = now
+    return current
+
+
 def _save_quick_state(
     options: BuildOptions,
     out: Path,
@@ -383,6 +418,7 @@ def _save_quick_state(
     now: datetime,
     relpaths: list[str],
     cache: BuildCache,
+    inputs: dict[str, Stamp],
 ) -> None:
     upcoming = [e.date.timestamp() for e in podcast.episodes if not e.is_draft and e.date > now]
     # The write step stamped every output it wrote or found current: stat only the rest.
@@ -393,7 +429,7 @@ def _save_quick_state(
         state_dir,
         quickstate.QuickState(
             signature=options.signature(),
-            inputs=quickstate.scan_inputs(options.show),
+            inputs=inputs,
             outputs={str(r): outputs[r] for r in relpaths if r in outputs},  # marshal: plain str
             next_change=min(upcoming, default=None),
         ),

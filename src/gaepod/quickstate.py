@@ -92,12 +92,13 @@ def forget(state_dir: Path) -> None:
 
 
 def is_unchanged(
-    saved: QuickState | None, signature: str, show: Path, out: Path, now: float
+    saved: QuickState | None, signature: str, inputs: dict[str, Stamp], out: Path, now: float
 ) -> bool:
+    """`inputs`: scan_inputs(show) now."""
     if saved is None or saved.signature != signature:
         return False
     if saved.next_change is not None and now >= saved.next_change:
         return False
-    if scan_inputs(show) != saved.inputs:
+    if inputs != saved.inputs:
         return False
     return scan_outputs(out, list(saved.outputs)) == saved.outputs
