@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -122,6 +121,20 @@ class GuestRef(Ref):
     bio: str | None = None
 
 
+# One Ref per name, shared by every view that names it: a catalog repeats the same
+# few hundred tags and guests thousands of times.
+@lru_cache(maxsize=65536)
+def _tag_ref(name: str) -> Ref:
+    slug = name_slug(name)
+    return Ref(name, slug, Markup(f"tags/{slug}/index.html"))
+
+
+@lru_cache(maxsize=65536)
+def _guest_ref(name: str, url: str | None, bio: str | None) -> GuestRef:
+    slug = name_slug(name)
+    return GuestRef(name, slug, Markup(f"guests/{slug}/index.html"), url, bio)
+
+
 @dataclass(frozen=True)
 class ChapterView:
     t: str  # start in seconds for media fragments and the player: "75", "75.5"
@@ -175,16 +188,8 @@ class EpisodeView:
         self._show = show
         self._local_date = episode.date.astimezone(zone) if zone else episode.date
         self.date_iso = Markup(self._local_date.isoformat())
-        self.guests = tuple(
-            GuestRef(g.name, slug, Markup(f"guests/{slug}/index.html"), g.url, g.bio)
-            for g in episode.guests
-            for slug in (name_slug(g.name),)
-        )
-        self.tags = tuple(
-            Ref(t, slug, Markup(f"tags/{slug}/index.html"))
-            for t in episode.tags
-            for slug in (name_slug(t),)
-        )
+        self.guests = tuple(_guest_ref(g.name, g.url, g.bio) for g in episode.guests)
+        self.tags = tuple(_tag_ref(t) for t in episode.tags)
         self.audio_mime = episode.audio.mime
         self.audio_size = episode.audio.size
         self.has_own_image = episode.image is not None
@@ -339,7 +344,7 @@ class SiteData:
         tag/guest are candidates, so the cost per episode is bounded whatever
         the catalog size.
         """
-        scores: Counter[str] = Counter()
+        scores: dict[str, int] = {}
         for kind, refs, weight in (("guests", view.guests, 2), ("tags", view.tags, 1)):
             groups = self.guests if kind == "guests" else self.tags
             for ref in refs:
@@ -348,13 +353,13 @@ class SiteData:
                 low, high = max(0, at - RELATED_WINDOW), at + RELATED_WINDOW + 1
                 for other in members[low:high]:
                     if other is not view:
-                        scores[other.slug] += weight
-        here = self.position[view.slug]
+                        scores[other.slug] = scores.get(other.slug, 0) + weight
+        here, position = self.position[view.slug], self.position
+        # Best score first, then nearest in time, then newest.
         ranked = sorted(
-            scores,
-            key=lambda slug: (-scores[slug], abs(self.position[slug] - here), self.position[slug]),
+            (-score, abs(position[slug] - here), position[slug]) for slug, score in scores.items()
         )
-        return [self.views[self.position[slug]] for slug in ranked[:RELATED_LIMIT]]
+        return [self.views[at] for _score, _distance, at in ranked[:RELATED_LIMIT]]
 
     def sorted_groups(self, groups: Iterable[Group]) -> list[Group]:
         """Most episodes first, then by name."""
