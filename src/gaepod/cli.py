@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -379,7 +380,21 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted; published files were left as they were\n")
-        sys.exit(130)
+        _leave(130)
+    except SystemExit as done:  # how click ends every command, with its exit code
+        if done.code is not None and not isinstance(done.code, int):
+            raise  # a message to print: let Python do it
+        _leave(done.code or 0)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit without tearing the interpreter down. Every file is written and closed by
+    now; freeing a large show's objects one by one only delayed the exit (~40 ms of a
+    one-edit build at 1,000 episodes, which cron runs all day)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
+            stream.flush()
+    os._exit(code)
 
 
 # The publishing commands live in their own module; importing it registers them.
