@@ -45,12 +45,18 @@ def safe_output_dir(out: Path, show_root: Path) -> Path:
 
 def output_path(out: Path, relpath: str) -> Path:
     """Join a generated relative path to the output folder, refusing escapes."""
+    return Path(output_name(str(out), relpath))
+
+
+def output_name(out: str, relpath: str) -> str:
+    """output_path as a plain string: a build looks at thousands of outputs it will not
+    write, and a Path for each cost more than the stat."""
     if not relpath or relpath.startswith("/") or "\x00" in relpath or "\\" in relpath:
         raise OutputError(f"refusing to write unsafe output path {relpath!r}")
     parts = relpath.split("/")
     if any(part in ("", ".", "..") for part in parts):
         raise OutputError(f"refusing to write unsafe output path {relpath!r}")
-    return out.joinpath(*parts)
+    return os.path.join(out, relpath)
 
 
 def atomic_write(target: Path, data: bytes, *, durable: bool = True) -> bool:

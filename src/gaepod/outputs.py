@@ -14,7 +14,7 @@ from typing import BinaryIO
 from . import __version__, feed
 from .cache import BuildCache, OutputRecord, digest_of, stamp
 from .errors import OutputError
-from .fsio import Pending, StagedWrites, output_path
+from .fsio import Pending, StagedWrites, output_name
 from .model import Podcast
 from .parallel import map_items
 
@@ -177,12 +177,13 @@ def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) ->
     seen: set[str] = set()
     report = WriteReport()
     jobs: list[tuple[Output, Path, str | None]] = []
+    folder = str(out)
     for output in ordered:
         folded = output.relpath.casefold()
         if folded in seen:
             raise OutputError(f"two outputs would be written to {output.relpath}")
         seen.add(folded)
-        target = output_path(out, output.relpath)
+        target = output_name(folder, output.relpath)
         key = output.key
         if key is None and output.source is not None:
             key = _source_key(output.source)
@@ -191,7 +192,7 @@ def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) ->
             if record is not None and record.key == key and record.stamp == stamp(target):
                 report.skipped += 1
                 continue
-        jobs.append((output, target, key))
+        jobs.append((output, Path(target), key))
     with StagedWrites() as staged:
         staged_jobs = _stage_all(jobs)
         for (output, _target, _key), pending in zip(jobs, staged_jobs, strict=True):
@@ -202,9 +203,9 @@ def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) ->
                 report.written.append(output.relpath)
         staged.commit()  # in `ordered` order: feed.xml last
     if cache is not None:
-        for output, target, key in jobs:
+        for output, written, key in jobs:
             if key is not None:
-                cache.outputs[output.relpath] = OutputRecord(key, stamp(target))
+                cache.outputs[output.relpath] = OutputRecord(key, stamp(written))
     return report
 
 
