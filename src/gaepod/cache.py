@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from . import __version__
 from .errors import Diagnostic
@@ -28,12 +29,16 @@ if TYPE_CHECKING:
     from .validate_show import ShowContext
 
 CACHE_FILE = "cache.pickle"
-FORMAT = f"gaepod-cache-7/{__version__}"
+FORMAT = f"gaepod-cache-8/{__version__}"
+# The validation records are saved as this many pickles, each holding the files whose
+# path hashes to it; a build saves again only the ones whose records changed and copies
+# the others' bytes from the last cache file (pickling 1,000 records took 20-30 ms).
+SHARDS = 64
 
 Stamp = tuple[int, int, int]
 
 
-def stamp(path: Path) -> Stamp | None:
+def stamp(path: Path | str) -> Stamp | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -67,6 +72,19 @@ class OutputRecord:
 
 
 @dataclass
+class _Shards:
+    """The validation records as load_cache found them in the cache file."""
+
+    stamp: Stamp  # of that file
+    spans: list[tuple[int, int]]  # (offset, length) of each shard's pickle in it
+    members: list[dict[Path, ValidationRecord]]  # the records each shard held
+
+
+def _shard_of(path: Path) -> int:
+    return zlib.crc32(str(path).encode()) % SHARDS
+
+
+@dataclass
 class BuildCache:
     format: str = FORMAT
     validations: dict[Path, ValidationRecord] = field(default_factory=dict)
@@ -81,6 +99,7 @@ class BuildCache:
     ledger: tuple[Stamp, Ledger] | None = None  # published.yaml as parsed, by its stamp
     feed_items: tuple[Stamp | None, dict[str, ItemFacts]] | None = None  # feed.xml's items
     feed_item_keys: list[str] = field(default_factory=list)  # of feed.xml's items, in order
+    loaded: _Shards | None = field(default=None, repr=False, compare=False)  # not saved
 
     def lookup(
         self, path: Path, context_key: str, stamps: Mapping[str, Stamp] | None = None
@@ -139,27 +158,74 @@ def digest_of(value: object) -> str:
 
 
 def load_cache(state_dir: Path) -> BuildCache:
-    """The saved cache, or an empty one when it is missing, stale or unreadable."""
+    """The saved cache, or an empty one when it is missing, stale or unreadable.
+
+    The file holds a pickled BuildCache without its validation records, then the
+    records in SHARDS pickles (see save_cache)."""
     path = state_dir / CACHE_FILE
     try:
         with path.open("rb") as handle:
             cache = pickle.load(handle)  # written only by gaepod, in the user's own folder
+            if not isinstance(cache, BuildCache) or cache.format != FORMAT:
+                return BuildCache()
+            spans, members = [], []
+            for _ in range(SHARDS):
+                start = handle.tell()
+                shard = pickle.load(handle)
+                spans.append((start, handle.tell() - start))
+                members.append(shard)
+                cache.validations.update(shard)
+            st = os.fstat(handle.fileno())
     except Exception:  # any damage means: start from nothing
-        return BuildCache()
-    if not isinstance(cache, BuildCache) or cache.format != FORMAT:
         return BuildCache()
     cache.hits = cache.misses = 0
     cache.fresh = set()
+    cache.loaded = _Shards((st.st_mtime_ns, st.st_size, st.st_ino), spans, members)
     return cache
 
 
 def save_cache(state_dir: Path, cache: BuildCache) -> None:
     from .fsio import atomic_write_stream
 
+    path = state_dir / CACHE_FILE
+    shards: list[dict[Path, ValidationRecord]] = [{} for _ in range(SHARDS)]
+    for source, record in cache.validations.items():
+        shards[_shard_of(source)][source] = record
+    head = replace(cache, validations={}, loaded=None)
+
+    def write(handle: IO[bytes]) -> None:
+        pickle.dump(head, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with _last_file(path, cache.loaded) as last:
+            for index, shard in enumerate(shards):
+                if last is not None and cache.loaded and _same(shard, cache.loaded.members[index]):
+                    offset, length = cache.loaded.spans[index]
+                    last.seek(offset)
+                    handle.write(last.read(length))
+                else:
+                    pickle.dump(shard, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
     with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
         state_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_stream(  # streamed: at 10,000 episodes the pickle is ~70 MB
-            state_dir / CACHE_FILE,
-            lambda handle: pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL),
-            durable=False,
-        )
+        atomic_write_stream(path, write, durable=False)  # streamed: ~70 MB at 10,000
+
+
+def _same(shard: dict[Path, ValidationRecord], loaded: dict[Path, ValidationRecord]) -> bool:
+    """True when `shard` holds exactly the record objects that were loaded (records are
+    never changed in place: a new result is a new record)."""
+    return shard.keys() == loaded.keys() and all(loaded[p] is r for p, r in shard.items())
+
+
+@contextlib.contextmanager
+def _last_file(path: Path, loaded: _Shards | None) -> Iterator[IO[bytes] | None]:
+    """The cache file the records were loaded from, if it is still that file."""
+    if loaded is None:
+        yield None
+        return
+    try:
+        handle = path.open("rb")
+    except OSError:
+        yield None
+        return
+    with handle:
+        st = os.fstat(handle.fileno())
+        yield handle if (st.st_mtime_ns, st.st_size, st.st_ino) == loaded.stamp else None

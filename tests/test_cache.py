@@ -1,0 +1,100 @@
+"""The build cache file: records saved in shards, unchanged shards copied, damage tolerated."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from gaepod import cache as cache_module
+from gaepod.cache import CACHE_FILE, SHARDS, BuildCache, ValidationRecord, load_cache, save_cache
+
+
+def record(path: Path, note: str = "") -> ValidationRecord:
+    return ValidationRecord("ctx", {path: (1, 2, 3)}, None, None, None, [], digest=note)
+
+
+def filled(folder: Path, count: int = 300) -> BuildCache:
+    cache = BuildCache()
+    for i in range(count):
+        path = folder / f"{i:04d}.yaml"
+        cache.validations[path] = record(path, f"v{i}")
+    cache.outputs["feed.xml"] = cache_module.OutputRecord("key", (4, 5, 6))
+    return cache
+
+
+@pytest.fixture
+def pickled_dicts(monkeypatch) -> list[int]:
+    """Counts the shards pickled anew (dicts of records) by save_cache."""
+    sizes: list[int] = []
+    dump = pickle.dump
+
+    def counting(value, handle, protocol=None):
+        if isinstance(value, dict):
+            sizes.append(len(value))
+        return dump(value, handle, protocol=protocol)
+
+    monkeypatch.setattr(cache_module.pickle, "dump", counting)
+    return sizes
+
+
+def test_records_survive_a_save_and_a_load(tmp_path: Path) -> None:
+    original = filled(tmp_path)
+    save_cache(tmp_path, original)
+    loaded = load_cache(tmp_path)
+    assert loaded.validations == original.validations
+    assert loaded.outputs == original.outputs
+    assert loaded.loaded is not None and len(loaded.loaded.spans) == SHARDS
+
+
+def test_a_changed_record_pickles_only_its_shard_again(tmp_path: Path, pickled_dicts) -> None:
+    save_cache(tmp_path, filled(tmp_path))
+    cache = load_cache(tmp_path)
+    changed = tmp_path / "0042.yaml"
+    cache.validations[changed] = record(changed, "edited")
+    del cache.validations[tmp_path / "0007.yaml"]
+    pickled_dicts.clear()
+
+    save_cache(tmp_path, cache)
+
+    assert 1 <= len(pickled_dicts) <= 2  # the shards of 0042 and 0007, nothing else
+    again = load_cache(tmp_path)
+    assert again.validations == cache.validations
+    assert again.validations[changed].digest == "edited"
+    assert tmp_path / "0007.yaml" not in again.validations
+    assert len(again.validations) == 299
+
+
+def test_a_cache_file_replaced_since_loading_is_not_copied_from(
+    tmp_path: Path, pickled_dicts
+) -> None:
+    save_cache(tmp_path, filled(tmp_path))
+    cache = load_cache(tmp_path)
+    other = filled(tmp_path, 50)
+    for path, value in other.validations.items():
+        other.validations[path] = record(path, "other " + value.digest)
+    save_cache(tmp_path, other)  # another file now lies where the records came from
+    pickled_dicts.clear()
+
+    save_cache(tmp_path, cache)
+
+    assert len(pickled_dicts) == SHARDS  # every shard pickled from memory
+    assert load_cache(tmp_path).validations == cache.validations
+
+
+@pytest.mark.parametrize("damage", ["cut in a shard", "cut in the head", "empty", "foreign"])
+def test_a_damaged_cache_file_means_no_cache(tmp_path: Path, damage: str) -> None:
+    save_cache(tmp_path, filled(tmp_path))
+    path = tmp_path / CACHE_FILE
+    data = path.read_bytes()
+    if damage == "cut in a shard":
+        path.write_bytes(data[: len(data) * 2 // 3])
+    elif damage == "cut in the head":
+        path.write_bytes(data[:40])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        path.write_bytes(pickle.dumps({"format": "something else"}))
+    loaded = load_cache(tmp_path)
+    assert loaded.validations == {} and loaded.outputs == {} and loaded.loaded is None
