@@ -141,6 +141,30 @@ def test_an_episode_edited_while_a_build_runs_is_published_by_the_next(
     assert "nothing changed" in run("build", "--show", str(show), "--out", str(out)).stdout
 
 
+def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
+    show: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Pages rendered in worker processes leave their search entries in the cache."""
+    from gaepod import outputs, site_search
+
+    out = tmp_path / "public"
+    monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)  # the example show is small: fork anyway
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    computed: list[str] = []
+    entry = site_search._entry
+
+    def counting(view):
+        computed.append(view.slug)
+        return entry(view)
+
+    monkeypatch.setattr(site_search, "_entry", counting)
+    source = show / "006-jose-nunez-litio-agua-soberania.yaml"
+    source.write_text(source.read_text().replace("description: |\n", "description: |\n  New. ", 1))
+    assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
+    assert computed == ["006-jose-nunez-litio-agua-soberania"]
+    assert b"new" in (out / "search.json").read_bytes()
+
+
 def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
     show: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -110,3 +110,39 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+def test_workers_hand_back_what_they_remembered(monkeypatch) -> None:
+    """Entries a worker computes come back whole; entries it only used, by digest."""
+    from gaepod import memo
+
+    monkeypatch.setattr(memo, "_tables", {})
+    monkeypatch.setattr(memo, "_used", {})
+    known = memo.recall("test.square", "7", lambda: "49")  # the parent's, before forking
+    memo._used.clear()
+
+    def square(n: int) -> str:
+        sent_here = memo.recall("test.square", str(n % 100), lambda: str((n % 100) ** 2))
+        return f"{os.getpid()}:{sent_here}"
+
+    received: list[memo.Shared] = []
+    results: list[str] = []
+
+    def keep(result: str) -> None:
+        results.append(result)
+
+    def take(outcome: tuple[str, memo.Shared]) -> None:
+        received.append(outcome[1])
+        memo.absorbing(keep)(outcome)
+
+    parallel.map_items(memo.sharing(square), range(300), on_result=take)
+
+    assert known == "49"
+    assert {r.split(":")[0] for r in results} != {str(os.getpid())}  # workers did the work
+    # A call that used only entries its worker had already reported sends nothing.
+    parts = [shared.get("test.square", ({}, [])) for shared in received]
+    fresh = {digest for computed, _ in parts for digest in computed}
+    reused = [digest for _, digests in parts for digest in digests]
+    assert len(fresh) == 99 and len(reused) >= 1  # 7 was the parent's: sent by digest only
+    assert len(memo.used()["test.square"]) == 100  # all saved, the parent's one included

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -26,21 +27,25 @@ def remembered(name: str) -> Callable[[Callable[[str], str]], Callable[[str], st
     """Memoise a pure `str -> str` function under `name`, by a digest of its argument."""
 
     def decorate(func: Callable[[str], str]) -> Callable[[str], str]:
-        table = _tables.setdefault(name, {})
-        used = _used.setdefault(name, {})
-
         @wraps(func)
         def lookup(text: str) -> str:
-            key = hashlib.blake2b(text.encode(), digest_size=16).digest()
-            result = table.get(key)
-            if result is None:
-                result = table[key] = func(text)
-            used[key] = result
-            return result
+            return recall(name, text, lambda: func(text))
 
         return lookup
 
     return decorate
+
+
+def recall(name: str, key: str, compute: Callable[[], str]) -> str:
+    """`compute()`, remembered under `name` by a digest of `key`, which must stand for
+    everything `compute` reads (its text, or a content digest of what it reads)."""
+    table = _tables.setdefault(name, {})
+    digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+    result = table.get(digest)
+    if result is None:
+        result = table[digest] = compute()
+    _used.setdefault(name, {})[digest] = result
+    return result
 
 
 def restore(saved: dict[str, Table]) -> None:
@@ -54,33 +59,63 @@ def used() -> dict[str, Table]:
     return {name: dict(entries) for name, entries in _used.items() if entries}
 
 
-def sharing(func: Callable[[Item], Result]) -> Callable[[Item], tuple[Result, dict[str, Table]]]:
-    """Wrap `func` for a worker process: it also returns the entries it used (computed or
+# What a worker reports: per table, the entries it computed and the digests of the
+# entries it used that its parent already had (sending those back would only cost time).
+Shared = dict[str, tuple[Table, list[bytes]]]
+_inherited: tuple[int, dict[str, set[bytes]]] | None = None  # (pid, digests known at fork)
+
+
+def sharing(func: Callable[[Item], Result]) -> Callable[[Item], tuple[Result, Shared]]:
+    """Wrap `func` for a worker process: it also reports the entries it used (computed or
     restored), so that the parent (see absorbing) neither computes them again nor
     forgets to save them."""
 
-    def run(item: Item) -> tuple[Result, dict[str, Table]]:
+    def run(item: Item) -> tuple[Result, Shared]:
+        known = _known_to_parent()
         marks = {name: len(entries) for name, entries in _used.items()}
         result = func(item)
-        return result, {  # `_used` only grows, in insertion order: the tail is new
-            name: dict(itertools.islice(entries.items(), marks.get(name, 0), None))
-            for name, entries in _used.items()
-            if len(entries) > marks.get(name, 0)
-        }
+        shared: Shared = {}
+        for name, entries in _used.items():
+            if len(entries) <= marks.get(name, 0):
+                continue
+            fresh: Table = {}
+            old: list[bytes] = []
+            inherited = known.get(name, set())
+            # `_used` only grows, in insertion order: the tail is what `func` used.
+            for digest, value in itertools.islice(entries.items(), marks.get(name, 0), None):
+                if digest in inherited:
+                    old.append(digest)
+                else:
+                    fresh[digest] = value
+            shared[name] = (fresh, old)
+        return result, shared
 
     return run
 
 
+def _known_to_parent() -> dict[str, set[bytes]]:
+    """The digests this process's tables held when it started work (at fork, in a worker)."""
+    global _inherited
+    if _inherited is None or _inherited[0] != os.getpid():
+        _inherited = (os.getpid(), {name: set(table) for name, table in _tables.items()})
+    return _inherited[1]
+
+
 def absorbing(
     on_result: Callable[[Result], None],
-) -> Callable[[tuple[Result, dict[str, Table]]], None]:
+) -> Callable[[tuple[Result, Shared]], None]:
     """The parent's side of `sharing`: keep the worker's entries, pass the result on."""
 
-    def take(shared: tuple[Result, dict[str, Table]]) -> None:
+    def take(shared: tuple[Result, Shared]) -> None:
         result, entries = shared
-        for name, found in entries.items():
-            _tables.setdefault(name, {}).update(found)
-            _used.setdefault(name, {}).update(found)
+        for name, (fresh, old) in entries.items():
+            table = _tables.setdefault(name, {})
+            used = _used.setdefault(name, {})
+            table.update(fresh)
+            used.update(fresh)
+            for digest in old:
+                if digest in table:
+                    used[digest] = table[digest]
         on_result(result)
 
     return take

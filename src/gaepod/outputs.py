@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
-from . import __version__, feed
+from . import __version__, feed, memo
 from .cache import BuildCache, OutputRecord, digest_of, stamp
 from .errors import OutputError
 from .fsio import Pending, StagedWrites, output_name
@@ -224,7 +224,12 @@ def _stage_all(jobs: list[tuple[Output, Path, str | None]]) -> list[Pending | No
             return _stage_span((0, len(jobs)))
         size = 32
         spans = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-        chunks = map_items(_stage_span, spans, min_items=2)
+        chunks: list[list[Pending | None]] = []
+        # memo.sharing: what workers work out (search entries, notes) is saved for the
+        # next build, which would otherwise redo it all for its first edit.
+        map_items(
+            memo.sharing(_stage_span), spans, min_items=2, on_result=memo.absorbing(chunks.append)
+        )
     finally:
         _JOBS = []
     return [pending for chunk in chunks for pending in chunk]

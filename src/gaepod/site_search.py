@@ -12,8 +12,9 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import partial
 
-from .memo import remembered
+from .memo import recall
 from .notes import to_html
 from .site_views import EpisodeView
 
@@ -45,24 +46,22 @@ def _plain(fragment: str) -> str:
     return _URL.sub(" ", html.unescape(_TAG.sub(" ", fragment)))
 
 
-@remembered("search.words")
-def _notes_words(summary_and_notes: str) -> str:
-    summary, _, notes = summary_and_notes.partition("\x00")  # no YAML text holds a NUL
-    return words(f"{summary} {_plain(to_html(notes))}")
-
-
 def search_index(views: Sequence[EpisodeView]) -> bytes:
-    """JSON: {"episodes": [{t: title, u: link from the root, d: date, g, k, w}]}, newest first."""
-    entries = [
-        {
-            "t": view.title,
-            "u": view.href,
-            "d": view.date_text,
-            "g": [guest.name for guest in view.guests],
-            "k": [tag.name for tag in view.tags],
-            "w": _notes_words(f"{view.episode.summary or ''}\x00{view.episode.description_md}"),
-        }
-        for view in views
-    ]
-    text = json.dumps({"episodes": entries}, ensure_ascii=False, separators=(",", ":"))
-    return (text + "\n").encode()
+    """JSON: {"episodes": [{t: title, u: link from the root, d: date, g, k, w}]}, newest first.
+
+    Each episode's entry is remembered by its view's digest: an edit computes one."""
+    entries = ",".join(recall("search.entry", view.digest, partial(_entry, view)) for view in views)
+    return f'{{"episodes":[{entries}]}}\n'.encode()
+
+
+def _entry(view: EpisodeView) -> str:
+    episode = view.episode
+    entry = {
+        "t": view.title,
+        "u": view.href,
+        "d": view.date_text,
+        "g": [guest.name for guest in view.guests],
+        "k": [tag.name for tag in view.tags],
+        "w": words(f"{episode.summary or ''} {_plain(to_html(episode.description_md))}"),
+    }
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
