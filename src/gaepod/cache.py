@@ -121,7 +121,9 @@ class BuildCache:
         show: Show | None = None,
         context: ShowContext | None = None,
         diagnostics: list[Diagnostic] | None = None,
+        digest: str = "",
     ) -> None:
+        """`digest`: digest_of the episode or show when the caller has it already."""
         files = {path, *(d for d in deps if d is not None)}
         self.validations[path] = ValidationRecord(
             context_key,
@@ -130,7 +132,7 @@ class BuildCache:
             show,
             context,
             diagnostics or [],
-            digest_of(episode if episode is not None else show),
+            digest or digest_of(episode if episode is not None else show),
         )
 
     def digest(self, source: Path, value: object) -> str:

@@ -163,6 +163,8 @@ def _full_build(
     clock.lap("plan outputs")
     step(f"rendering and writing {len(outputs):,} files")
     _write(out, outputs, cache, report, log)
+    relpaths = [o.relpath for o in outputs]
+    del outputs  # and with them every page's view and planner: saving reuses that memory
     clock.lap("write")
     step("recording what was published")
     report.ledger_added = _record_ledger(options, ledger, podcast, now, cache)
@@ -172,7 +174,6 @@ def _full_build(
     save_cache(state_dir, cache)
     written_inputs = [Path(p) for p in report.tagged] + [options.show / LEDGER_FILE]
     inputs = _restamped(inputs, options.show, written_inputs)
-    relpaths = [o.relpath for o in outputs]
     _save_quick_state(options, out, state_dir, podcast, now, relpaths, cache, inputs)
     clock.lap("save state")
     return report
