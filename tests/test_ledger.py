@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from conftest import episode_yaml
 from gaepod.check import check_show
 from gaepod.ledger import Ledger, LedgerEntry, compare, read_ledger, render_ledger
@@ -78,3 +80,90 @@ def test_ledger_of_a_big_show_is_read(make_show) -> None:
     again, problems = read_ledger(root)
     assert problems == []
     assert len(again.entries) == 5000
+
+
+def careful(root: Path):
+    """read_ledger the slow way: the file as it would be after a hand edit (a comment)."""
+    path = root / "published.yaml"
+    original = path.read_bytes()
+    path.write_bytes(original + b"# edited by hand\n")
+    try:
+        return read_ledger(root)
+    finally:
+        path.write_bytes(original)
+
+
+@pytest.mark.parametrize(
+    ("texts", "quick"),
+    [
+        (['Zoë "quoted" \\ back\\slash', "emoji 🎙️ ok", "a: b # c", "ünï/cödé?&=#"], True),
+        (["tab\there", "line\u2028separator", "nel\x85 del\x7f", " padded "], False),
+    ],
+)
+def test_a_ledger_gaepod_wrote_reads_the_same_quickly_as_carefully(
+    make_show, monkeypatch, texts: list[str], quick: bool
+) -> None:
+    """The quick reader takes what it can prove it reads like the YAML reader; the rest
+    (text the careful reader strips, or refuses) goes the careful way."""
+    from gaepod import ledger as ledger_module
+
+    root = make_show(1)
+    entries = [
+        LedgerEntry(
+            f"guid-{i}-{text}",
+            f"{i:03d}-x.yaml",
+            f"https://cdn.example/{i}.mp3?a=1&b=2",
+            NOW.replace(day=1 + i),
+            text,
+        )
+        for i, text in enumerate(texts)
+    ]
+    (root / "published.yaml").write_bytes(render_ledger(Ledger({e.guid: e for e in entries})))
+    careful_ledger, careful_problems = careful(root)
+    taken: list[bool] = []
+    as_written = ledger_module._as_written
+
+    def watched(data: bytes):
+        found = as_written(data)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(ledger_module, "_as_written", watched)
+
+    quick_ledger, quick_problems = read_ledger(root)
+
+    assert taken == [quick]
+    assert quick_problems == careful_problems
+    assert quick_ledger.entries == careful_ledger.entries
+    written = {e.guid: e for e in entries if e.title == e.title.strip()}  # as gaepod writes
+    assert {g: e for g, e in careful_ledger.entries.items() if g in written} == written
+
+
+def test_a_ledger_edited_by_hand_is_read_carefully_with_line_numbers(make_show) -> None:
+    root = make_show(1)
+    entry = LedgerEntry("guid-1", "001-x.yaml", "https://cdn.example/1.mp3", NOW, "T")
+    text = render_ledger(Ledger({entry.guid: entry})).decode()
+    (root / "published.yaml").write_text(
+        text.replace("2026-11-24T12:00:00Z", "2026-02-30T12:00:00Z")
+    )
+    _ledger, problems = read_ledger(root)
+    assert problems and problems[0].line == 8 and "first_published" in problems[0].message
+
+
+def test_a_ledger_in_another_order_or_with_a_guid_twice_is_read_carefully(make_show) -> None:
+    from gaepod import ledger as ledger_module
+
+    first = LedgerEntry("guid-1", "001-x.yaml", "https://cdn.example/1.mp3", NOW, "One")
+    second = LedgerEntry(
+        "guid-2", "002-x.yaml", "https://cdn.example/2.mp3", NOW.replace(day=25), "Two"
+    )
+    head, one, two = render_ledger(Ledger({"guid-1": first, "guid-2": second})).split(b"  - ")
+    swapped = head + b"  - " + two + b"  - " + one
+    twice = head + b"  - " + one + b"  - " + one
+    assert ledger_module._as_written(head + b"  - " + one + b"  - " + two) is not None
+    assert ledger_module._as_written(swapped) is None
+    assert ledger_module._as_written(twice) is None
+    root = make_show(1)
+    (root / "published.yaml").write_bytes(swapped)
+    ledger, problems = read_ledger(root)
+    assert problems == [] and set(ledger.entries) == {"guid-1", "guid-2"}
