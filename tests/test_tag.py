@@ -443,6 +443,24 @@ def test_unreadable_file_is_reported_and_left_untouched(show: Path) -> None:
     assert not list((show / "audio").glob(".gaepod-tmp-*"))
 
 
+def test_audio_is_read_again_before_tagging_only_when_it_changed_since_the_check(
+    show: Path, monkeypatch
+) -> None:
+    from gaepod import tag as tag_module
+
+    podcast = podcast_of(show)
+    probed: list[str] = []
+    probe = tag_module.probe
+    monkeypatch.setattr(tag_module, "probe", lambda path: probed.append(path.name) or probe(path))
+    changed = show / "audio" / "002.mp3"
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1000))
+
+    report = tag_show(podcast)
+
+    assert probed == ["002.mp3"]  # 001.mp3 is as the check read it
+    assert not report.failures and len(report.changed) == 2
+
+
 def test_feed_enclosure_length_is_the_tagged_size(show: Path, tmp_path: Path) -> None:
     size_before = (show / "audio" / "002.mp3").stat().st_size
     tag(show)

@@ -157,7 +157,8 @@ def _tag_file(
 
     path = episode.audio.path
     assert path is not None
-    probe(path)  # AudioProbeError when the file stopped being readable audio since the check
+    if not _as_checked(episode):
+        probe(path)  # AudioProbeError when the file stopped being readable audio since the check
     if episode.audio.format == "mp3":
         slots = tag_id3.slots(wanted, cover)
         if tag_id3.holds_exactly(path, slots, version):
@@ -190,6 +191,17 @@ def _tag_file(
 
         replace_tagged(path, "m4a", write_mp4, left_mp4)
     return changes
+
+
+def _as_checked(episode: Episode) -> bool:
+    """True when the audio file has the size and mtime it had when the check read it:
+    then it is the audio the check found readable, and reading it again is not needed."""
+    audio = episode.audio
+    try:
+        st = os.stat(audio.path) if audio.path is not None else None
+    except OSError:
+        return False
+    return st is not None and (st.st_size, st.st_mtime_ns) == (audio.size, audio.mtime_ns)
 
 
 def needs_tagging(episode: Episode, show: Show) -> bool:

@@ -7,8 +7,7 @@ WantedTags into frames or atoms; the artwork bytes are read by the tagger.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import timezone
 from pathlib import Path
 
@@ -116,9 +115,13 @@ def _chapters(episode: Episode) -> tuple[ChapterTag, ...]:
     )
 
 
+_FINGERPRINTED = tuple(f.name for f in fields(WantedTags) if f.name != "cover")
+
+
 def fingerprint(wanted: WantedTags, cover_digest: str) -> str:
-    """A short stable key of everything written into the file (cover by content)."""
-    values = asdict(wanted)
-    values["cover"] = cover_digest
-    text = json.dumps([MAPPING_VERSION, values], sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    """A short stable key of everything written into the file (cover by content).
+
+    The reprs of plain values (dataclass.asdict took a third of comparing a file)."""
+    values = [getattr(wanted, name) for name in _FINGERPRINTED]
+    text = repr((MAPPING_VERSION, cover_digest, _FINGERPRINTED, values))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
