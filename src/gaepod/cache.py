@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .validate_show import ShowContext
 
 CACHE_FILE = "cache.pickle"
-FORMAT = f"gaepod-cache-8/{__version__}"
+FORMAT = f"gaepod-cache-9/{__version__}"
 # The validation records are saved as this many pickles, each holding the files whose
 # path hashes to it; a build saves again only the ones whose records changed and copies
 # the others' bytes from the last cache file (pickling 1,000 records took 20-30 ms).
@@ -95,7 +95,7 @@ class BuildCache:
     misses: int = 0
     fresh: set[Path] = field(default_factory=set)  # files read again in this run
     tag_options: str = ""  # how audio was last tagged (ID3 version): a change retags all
-    memo: dict[str, dict[bytes, str]] = field(default_factory=dict)  # see memo.py
+    memo: dict[str, dict[bytes, bytes]] = field(default_factory=dict)  # see memo.py
     ledger: tuple[Stamp, Ledger] | None = None  # published.yaml as parsed, by its stamp
     feed_items: tuple[Stamp | None, dict[str, ItemFacts]] | None = None  # feed.xml's items
     feed_item_keys: list[str] = field(default_factory=list)  # of feed.xml's items, in order
