@@ -146,3 +146,20 @@ def test_workers_hand_back_what_they_remembered(monkeypatch) -> None:
     reused = [digest for _, digests in parts for digest in digests]
     assert len(fresh) == 99 and len(reused) >= 1  # 7 was the parent's: sent by digest only
     assert len(memo.used()["test.square"]) == 100  # all saved, the parent's one included
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+def test_workers_collect_their_own_cycles_and_leave_the_parent_as_it_was() -> None:
+    """A build runs with the cycle collector off; its workers turn it on for what they
+    make (rendering leaves cycles), with everything inherited frozen out of its way."""
+    import gc
+
+    gc.disable()
+    try:
+        seen = parallel.map_items(
+            lambda _n: (gc.isenabled(), gc.get_freeze_count() > 0), range(300)
+        )
+        assert set(seen) == {(True, True)}
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()

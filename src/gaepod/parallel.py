@@ -12,6 +12,7 @@ lock held), and workers die with their parent.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import threading
@@ -71,6 +72,9 @@ def map_items(
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
     _task = (func, items)  # workers inherit both when forked: nothing is pickled but results
+    # Everything alive now is the workers' inheritance: frozen, the cycle collector they
+    # run (see _start_worker) never walks it, only what each worker makes itself.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
@@ -85,6 +89,7 @@ def map_items(
         ) from exc
     finally:
         _task = None
+        gc.unfreeze()
     return results
 
 
@@ -97,6 +102,10 @@ def _start_worker(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+    # A build turns the cycle collector off for speed (pipeline.build); a worker rendering
+    # thousands of pages needs it: each Jinja2 render leaves a reference cycle, which
+    # would otherwise stay until the worker exits (~0.3 MB per 32 pages at 10,000 episodes).
+    gc.enable()
 
 
 _task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
