@@ -41,16 +41,18 @@ def remembered(name: str) -> Callable[[Callable[[str], str]], Callable[[str], st
 def recall(name: str, key: str, compute: Callable[[], str]) -> str:
     """`compute()`, remembered under `name` by a digest of `key`, which must stand for
     everything `compute` reads (its text, or a content digest of what it reads)."""
+    return recall_utf8(name, key, compute).decode()
+
+
+def recall_utf8(name: str, key: str, compute: Callable[[], str]) -> bytes:
+    """recall, as the UTF-8 bytes kept: for results that are written out as they are."""
     table = _tables.setdefault(name, {})
     digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
     stored = table.get(digest)
     if stored is None:
-        result = compute()
-        stored = table[digest] = result.encode()
-    else:
-        result = stored.decode()
+        stored = table[digest] = compute().encode()
     _used.setdefault(name, {})[digest] = stored
-    return result
+    return stored
 
 
 def restore(saved: dict[str, Table]) -> None:
