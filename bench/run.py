@@ -9,12 +9,14 @@ For each catalog size N (default 100, 1,000 and 10,000 episodes made by
   build no-op      gaepod build again, nothing changed
   build one edit   gaepod build after editing one episode's title
 
-Each is a separate process (as cron runs it); wall time is the median of
---repeat runs, peak memory the child's max RSS. The audio is tagged once
+Each is a separate process (as cron runs it). For each step the table gives
+the median and the best wall time of --repeat runs, the median CPU time
+(user + system, workers included: steadier than wall time on a virtual
+machine whose speed drifts) and the largest process's peak RSS. The audio is tagged once
 before the timed builds (`gaepod tag`, timed separately), so "cold" measures
 checking, feed and site, not first-time tagging.
 
-usage: python bench/run.py [--sizes 100 1000 10000] [--repeat 3] [--work DIR]
+usage: python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--work DIR]
                            [--results bench/RESULTS.md]
 Needs: pip install -e '.[bench]'  (lameenc, markdown for the reference script)
 """
@@ -34,8 +36,13 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "bench"
 
 
-def run(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+Sample = tuple[float, float, float]  # wall s, CPU s, peak MB
+Result = tuple[float, float, float, float]  # median wall, best wall, median CPU, peak MB
+
+
+def run(cmd: list[str]) -> Sample:
+    """Wall seconds, CPU seconds (its workers included) and the largest process's peak
+    RSS in MB, of one child process."""
     start = time.perf_counter()
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(process.pid, 0)
@@ -43,7 +50,7 @@ def run(cmd: list[str]) -> tuple[float, float]:
     if status != 0:
         error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"{' '.join(cmd)} failed:\n{error}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def catalog(work: Path, n: int) -> Path:
@@ -72,13 +79,13 @@ def compile_package() -> None:
     compileall.compile_dir(Path(gaepod.__file__).parent, quiet=1)
 
 
-def measure(n: int, work: Path, repeat: int) -> dict[str, tuple[float, float]]:
+def measure(n: int, work: Path, repeat: int) -> dict[str, Result]:
     pristine = catalog(work, n)  # the reference script reads every *.yaml: keep it clean
     folder = work / f"gaepod-{n}"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(pristine, folder)
     show, out = folder / "episodes", folder / "public"
-    results: dict[str, tuple[float, float]] = {}
+    results: dict[str, Result] = {}
     reference = [
         sys.executable,
         str(SHARED / "base_feedgen.py"),
@@ -87,7 +94,7 @@ def measure(n: int, work: Path, repeat: int) -> dict[str, tuple[float, float]]:
     ]
     samples = [run(reference) for _ in range(repeat)]
     results["feedgen-script"] = _median(samples)
-    results["tag (first time)"] = run(gaepod("tag", "--quiet", "--show", str(show)))
+    results["tag (first time)"] = _median([run(gaepod("tag", "--quiet", "--show", str(show)))])
     build = gaepod("build", "--quiet", "--show", str(show), "--out", str(out))
     cold = []
     for _ in range(repeat):
@@ -106,20 +113,28 @@ def measure(n: int, work: Path, repeat: int) -> dict[str, tuple[float, float]]:
     return results
 
 
-def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+def _median(samples: list[Sample]) -> Result:
+    return (
+        statistics.median(s[0] for s in samples),
+        min(s[0] for s in samples),
+        statistics.median(s[1] for s in samples),
+        max(s[2] for s in samples),
+    )
 
 
-def table(all_results: dict[int, dict[str, tuple[float, float]]]) -> str:
+def table(all_results: dict[int, dict[str, Result]]) -> str:
     lines = [
-        "| N | step | wall s | peak MB | vs feedgen script |",
-        "|---:|---|---:|---:|---:|",
+        "| N | step | wall s (median) | best s | CPU s | peak MB | vs feedgen script |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for n, results in all_results.items():
         base = results["feedgen-script"][0]
-        for step, (seconds, memory) in results.items():
+        for step, (seconds, best, cpu, memory) in results.items():
             ratio = f"{seconds / base:.2f}×" if step != "feedgen-script" else "1.00×"
-            lines.append(f"| {n:,} | {step} | {seconds:.3f} | {memory:.0f} | {ratio} |")
+            lines.append(
+                f"| {n:,} | {step} | {seconds:.3f} | {best:.3f} | {cpu:.2f} | {memory:.0f} "
+                f"| {ratio} |"
+            )
     sizes = list(all_results)
     if len(sizes) > 1:
         lines.append("")
@@ -136,7 +151,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/gaepod-bench"))
     parser.add_argument(
         "--results", type=Path, default=None, help="also write the table into this Markdown file"
@@ -154,8 +169,8 @@ def main() -> None:
         header = (
             "# Benchmark results\n\n"
             f"`python bench/run.py --sizes {' '.join(map(str, args.sizes))}` on "
-            f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; medians of "
-            f"{args.repeat} runs (1 at N = 10,000). Each step is a fresh process.\n\n"
+            f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; {args.repeat} runs "
+            "of each step (1 at N = 10,000), each a fresh process.\n\n"
         )
         args.results.write_text(header + text + "\n", encoding="utf-8")
 
