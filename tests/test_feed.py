@@ -329,3 +329,17 @@ def test_remote_audio_without_length_warns(make_show) -> None:
     result = check_show(make_show(1, files={"002-x.yaml": remote}))
     assert result.is_ok
     assert sorted(d.code for d in result.warnings) == ["W143", "W147", "W148"]  # W143: no notes
+
+
+def test_pubdates_compared_are_written_as_feedgen_writes_them() -> None:
+    """build --diff compares this text with the pubDate of the feed on disk."""
+    from feedgen.util import formatRFC2822
+
+    from gaepod.feeddiff import rfc2822
+
+    zones = [timezone.utc, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=45))]
+    start = datetime(1999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+    for step in range(0, 400 * 24, 7):
+        for zone in zones:
+            moment = (start + timedelta(hours=step * 13)).astimezone(zone)
+            assert rfc2822(moment) == formatRFC2822(moment)

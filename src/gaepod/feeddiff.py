@@ -7,6 +7,7 @@ previous feed was written by another tool or an older gaepod.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .model import Episode
@@ -72,14 +73,21 @@ def published_items(feed_path: Path) -> dict[str, ItemFacts]:
 
 
 def upcoming_items(episodes: list[Episode]) -> dict[str, ItemFacts]:
-    from email.utils import format_datetime
-
     return {
-        e.guid: ItemFacts(
-            e.guid, e.title, e.enclosure_url, str(e.audio.size), format_datetime(e.date)
-        )
+        e.guid: ItemFacts(e.guid, e.title, e.enclosure_url, str(e.audio.size), rfc2822(e.date))
         for e in episodes
     }
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def rfc2822(moment: datetime) -> str:
+    """An item's pubDate as feedgen writes it ('%a, %d %b %Y %H:%M:%S %z' in the C
+    locale), without the email package (and the socket module it imports) for it."""
+    day, month = _DAYS[moment.weekday()], _MONTHS[moment.month - 1]
+    return f"{day}, {moment.day:02d} {month} {moment.year:04d} {moment:%H:%M:%S %z}"
 
 
 def compare_feeds(old: dict[str, ItemFacts], new: dict[str, ItemFacts]) -> FeedDiff:
