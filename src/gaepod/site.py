@@ -315,30 +315,41 @@ class _Planner:
             [r.digest for r in related],
             transcript_key,
         )
-        relpath = view.href
-        return self.page(
-            relpath,
-            "episode.html",
-            key,
-            meta=lambda: self.meta(
-                relpath,
-                view.title,
-                _summary(view),  # needs the notes rendered: only when the page is
-                image=view.image,
-                og_type="article",
-                lang=view.lang,
-            ),
-            ep=view,
-            older=older,
-            newer=newer,
-            related=related,
-            transcript=transcript,
-            transcript_text=lambda: _paragraphs(
-                transcript_text(transcript.source) if transcript and transcript.source else ""
-            ),
-            share=lambda: share_links(view.canonical, view.title),
-            jsonld=lambda: episode_jsonld(self.show, view),
+        relpath = str(view.href)
+        # The page's values are gathered when it is rendered: a plan holds a page per
+        # episode, an edit renders a few of them.
+        render = partial(self._render_episode, view, older, newer, related)
+        return Page(relpath, digest(self.base, relpath, "episode.html", key), render)
+
+    def _render_episode(
+        self,
+        view: EpisodeView,
+        older: EpisodeView | None,
+        newer: EpisodeView | None,
+        related: list[EpisodeView],
+    ) -> bytes:
+        transcript = view.episode.transcript
+        text = transcript_text(transcript.source) if transcript and transcript.source else ""
+        meta = self.meta(
+            str(view.href),
+            view.title,
+            _summary(view),
+            image=view.image,
+            og_type="article",
+            lang=view.lang,
         )
+        values = {
+            "meta": meta,
+            "ep": view,
+            "older": older,
+            "newer": newer,
+            "related": related,
+            "transcript": transcript,
+            "transcript_text": _paragraphs(text),
+            "share": share_links(view.canonical, view.title),
+            "jsonld": episode_jsonld(self.show, view),
+        }
+        return self._render("episode.html", values)
 
     def _listing(
         self, base: str, template: str, title: str, views: Sequence[EpisodeView], **extra: Any
@@ -360,7 +371,7 @@ class _Planner:
                 relpath,
                 template,
                 ([v.digest for v in chunk], pager, group and (group.url, group.bio)),
-                meta=self.meta(relpath, heading, nav=extra.get("nav", "")),
+                meta=partial(self.meta, relpath, heading, nav=extra.get("nav", "")),
                 episodes=chunk,
                 pager=pager,
                 heading=heading,
