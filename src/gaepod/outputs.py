@@ -110,7 +110,7 @@ class _PreviousFeed:
             yield _no_reuse
             return
         try:
-            handle = path.open("rb")
+            handle = path.open("rb", buffering=1 << 20)  # items are read in file order
         except OSError:
             yield _no_reuse
             return
@@ -125,7 +125,8 @@ class _PreviousFeed:
                 span = where.get(keys[index])
                 if span is None:
                     return None
-                handle.seek(span[0])
+                if handle.tell() != span[0]:  # a seek drops the read-ahead buffer
+                    handle.seek(span[0])
                 return handle.read(span[1] - span[0])
 
             yield reuse
