@@ -491,6 +491,30 @@ def test_feed_warns_about_untagged_audio_until_it_is_tagged(show: Path, tmp_path
     assert [d.path.name for d in warned] == ["002-episode.yaml"]
 
 
+def test_a_tag_record_of_an_older_format_is_worked_out_again_without_writing(
+    show: Path, tmp_path: Path
+) -> None:
+    """Records whose tag keys were made another way must not leave files looking untagged
+    for good: they are dropped, the files compared again, and nothing is rewritten."""
+    import json
+
+    tag(show)
+    record = show / ".gaepod" / "tags.json"
+    data = json.loads(record.read_text())
+    data["format"] = 1  # before tag keys were made from the fields' reprs
+    for entry in data["files"].values():
+        entry["tags"] = "a key made the old way"
+    record.write_text(json.dumps(data))
+    before = stamps(show)
+
+    report = tag(show)
+
+    assert report.changed == [] and report.unchanged == 2
+    assert stamps(show) == before
+    out = tmp_path / "public"
+    assert not [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
+
+
 def test_needs_tagging_notices_a_replaced_file(show: Path) -> None:
     tag(show)
     podcast = podcast_of(show)

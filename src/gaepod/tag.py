@@ -37,7 +37,7 @@ from .vocab import AUDIO_TYPES
 
 STATE_DIR = ".gaepod"
 STATE_FILE = "tags.json"
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: tag keys hash field reprs (were a JSON dump): older records are dropped
 
 Progress = Callable[[int, int, str], None]
 
