@@ -30,7 +30,7 @@ def resolve_inside(base_dir: Path, written: str, root: Path) -> Path:
     if pure.is_absolute():
         raise PathError("the path must be relative to the YAML file, not absolute")
     resolved = (base_dir / pure).resolve()
-    if not resolved.is_relative_to(root.resolve()):
+    if not resolved.is_relative_to(resolved_folder(root)):
         raise PathError("the path leads outside the show folder")
     return resolved
 
