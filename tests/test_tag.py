@@ -515,6 +515,28 @@ def test_a_tag_record_of_an_older_format_is_worked_out_again_without_writing(
     assert not [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
 
 
+def test_files_tagged_by_the_last_run_are_not_worked_out_again(show: Path, monkeypatch) -> None:
+    """Tagging changes a file's size, mtime and embedded art; its record must still say
+    'tagged from these inputs' to the next run, which then neither computes the wanted
+    tags nor opens the audio."""
+    from gaepod import tag as tag_module
+
+    assert len(tag(show).changed) == 2
+    worked_out: list[str] = []
+    wanted_tags = tag_module.wanted_tags
+
+    def counting(episode, show_):
+        worked_out.append(episode.slug)
+        return wanted_tags(episode, show_)
+
+    monkeypatch.setattr(tag_module, "wanted_tags", counting)
+
+    report = tag(show)
+
+    assert report.unchanged == 2 and report.changed == []
+    assert worked_out == []
+
+
 def test_needs_tagging_notices_a_replaced_file(show: Path) -> None:
     tag(show)
     podcast = podcast_of(show)

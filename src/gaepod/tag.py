@@ -20,7 +20,7 @@ import json
 import os
 import pickle
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -295,8 +295,14 @@ def _read_cover(path: Path, size: int, mtime_ns: int) -> tuple[bytes, str]:
 
 
 def _inputs_digest(episode: Episode, show: Show, version: int) -> str:
-    """Everything the wanted tags are computed from (cheaper than computing them)."""
-    data = pickle.dumps((episode, show, version, STATE_FORMAT), protocol=5)
+    """Everything the wanted tags are computed from (cheaper than computing them).
+
+    Not what the audio file's tags change (its size, mtime and embedded art): with them
+    a file just tagged never matched its record on the next run; the record's own stamp
+    already says whether the file is the one this tagger left."""
+    audio = replace(episode.audio, size=0, mtime_ns=0, art_bytes=0)
+    steady = replace(episode, audio=audio)
+    data = pickle.dumps((steady, show, version, STATE_FORMAT), protocol=5)
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
