@@ -177,7 +177,7 @@ def write_outputs(
 def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) -> WriteReport:
     seen: set[str] = set()
     report = WriteReport()
-    jobs: list[tuple[Output, Path, str | None]] = []
+    jobs: list[Job] = []
     folder = str(out)
     for output in ordered:
         folded = output.relpath.casefold()
@@ -211,35 +211,32 @@ def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) ->
 
 
 PARALLEL_JOBS = 256  # fewer files are written faster in this process than by forking
-
-# Set just before worker processes fork, so that they see the jobs without pickling them.
-_JOBS: list[tuple[Output, Path, str | None]] = []
+Job = tuple[Output, Path, str | None]  # what to write, where, and its key
 
 
-def _stage_all(jobs: list[tuple[Output, Path, str | None]]) -> list[Pending | None]:
+def _stage_all(jobs: list[Job]) -> list[Pending | None]:
     """Render and stage every job, on all cores for big builds; None: already current."""
-    global _JOBS
-    _JOBS = jobs
-    try:
-        if len(jobs) < PARALLEL_JOBS:
-            return _stage_span((0, len(jobs)))
-        size = 32
-        spans = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-        chunks: list[list[Pending | None]] = []
-        # memo.sharing: what workers work out (search entries, notes) is saved for the
-        # next build, which would otherwise redo it all for its first edit.
-        map_items(
-            memo.sharing(_stage_span), spans, min_items=2, on_result=memo.absorbing(chunks.append)
-        )
-    finally:
-        _JOBS = []
+    if len(jobs) < PARALLEL_JOBS:
+        return _stage_span(jobs, (0, len(jobs)))
+    size = 32
+    spans = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    chunks: list[list[Pending | None]] = []
+    # Workers are forked with the jobs (map_items pickles nothing but results).
+    # memo.sharing: what workers work out (search entries, notes) is saved for the
+    # next build, which would otherwise redo it all for its first edit.
+    map_items(
+        memo.sharing(partial(_stage_span, jobs)),
+        spans,
+        min_items=2,
+        on_result=memo.absorbing(chunks.append),
+    )
     return [pending for chunk in chunks for pending in chunk]
 
 
-def _stage_span(span: tuple[int, int]) -> list[Pending | None]:
+def _stage_span(jobs: list[Job], span: tuple[int, int]) -> list[Pending | None]:
     results: list[Pending | None] = []
     with StagedWrites() as staged:
-        for output, target, _key in _JOBS[span[0] : span[1]]:
+        for output, target, _key in jobs[span[0] : span[1]]:
             content = output.content()
             if content is not None:
                 changed = staged.stage_bytes(target, content)
