@@ -89,7 +89,6 @@ class BuildCache:
     format: str = FORMAT
     validations: dict[Path, ValidationRecord] = field(default_factory=dict)
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
-    fingerprint: str = ""  # of the last successful build's inputs and outputs
     out_dir: str = ""  # the output folder `outputs` describes
     hits: int = 0  # counters for --verbose; not saved meaningfully
     misses: int = 0
