@@ -123,7 +123,7 @@ def _largest_picture(handle: IO[bytes]) -> int:
     if flags & 0x40 and version in (3, 4):  # an extended header comes first
         handle.seek(10)
         raw = handle.read(4)
-        size = _syncsafe(raw) if version == 4 else int.from_bytes(raw, "big") + 4
+        size = syncsafe(raw) if version == 4 else int.from_bytes(raw, "big") + 4
         position += size
     head_size, id_size = (6, 3) if version == 2 else (10, 4)
     largest = 0
@@ -133,14 +133,15 @@ def _largest_picture(handle: IO[bytes]) -> int:
         frame_id, raw_size = frame[:id_size], frame[id_size : id_size + (3 if version == 2 else 4)]
         if not frame_id.strip(b"\0") or not frame_id.isalnum():
             break  # padding, or not a frame
-        size = _syncsafe(raw_size) if version == 4 else int.from_bytes(raw_size, "big")
+        size = syncsafe(raw_size) if version == 4 else int.from_bytes(raw_size, "big")
         if frame_id in (b"APIC", b"PIC"):
             largest = max(largest, size)
         position += head_size + size
     return largest
 
 
-def _syncsafe(raw: bytes) -> int:
+def syncsafe(raw: bytes) -> int:
+    """An ID3v2 "syncsafe" integer: 7 bits a byte (tag sizes, and v2.4 frame sizes)."""
     value = 0
     for byte in raw:
         value = (value << 7) | (byte & 0x7F)
@@ -257,7 +258,7 @@ def id3v2_size(handle: IO[bytes]) -> int:
     header = handle.read(10)
     if len(header) < 10 or header[:3] != b"ID3":
         return 0
-    return 10 + _syncsafe(header[6:10]) + (10 if header[5] & 0x10 else 0)
+    return 10 + syncsafe(header[6:10]) + (10 if header[5] & 0x10 else 0)
 
 
 def _hash_range(handle: IO[bytes], start: int, end: int, digest: Any) -> None:

@@ -45,6 +45,7 @@ from mutagen.id3 import (
 )
 from mutagen.id3 import error as ID3Error
 
+from .audio import syncsafe
 from .tag_wanted import WantedTags
 
 TOC_ID = "toc"
@@ -177,7 +178,7 @@ def holds_exactly(path: Path, wanted: list[Slot], version: int) -> bool:
             header = handle.read(10)
             if len(header) < 10 or header[:3] != b"ID3":
                 return False
-            present = _raw_frames(header + handle.read(_syncsafe(header[6:10])), version)
+            present = _raw_frames(header + handle.read(syncsafe(header[6:10])), version)
     except OSError:
         return False
     if present is None:
@@ -223,21 +224,17 @@ def _raw_frames(tag: bytes, version: int) -> list[bytes] | None:
     plain ID3v2.`version` one (unsynchronised, extended header, damaged)."""
     if len(tag) < 10 or tag[:3] != b"ID3" or tag[3] != version or tag[5] & 0xC0:
         return None
-    end = min(len(tag), 10 + _syncsafe(tag[6:10]))
+    end = min(len(tag), 10 + syncsafe(tag[6:10]))
     frames = []
     at = 10
     while at + 10 <= end and tag[at] != 0:  # a zero byte: padding starts
         raw_size = tag[at + 4 : at + 8]
-        size = _syncsafe(raw_size) if version == 4 else int.from_bytes(raw_size, "big")
+        size = syncsafe(raw_size) if version == 4 else int.from_bytes(raw_size, "big")
         if at + 10 + size > end:
             return None
         frames.append(tag[at : at + 10 + size])
         at += 10 + size
     return frames
-
-
-def _syncsafe(four: bytes) -> int:
-    return (four[0] << 21) | (four[1] << 14) | (four[2] << 7) | four[3]
 
 
 def apply(tags: Any, wanted: list[Slot]) -> None:
