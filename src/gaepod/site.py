@@ -199,12 +199,12 @@ class _Planner:
         self._cards: dict[tuple[str, str, int], Markup] = {}
 
     def page(self, relpath: str, template: str, key: object, **context: Any) -> Page:
+        return self._keyed(relpath, template, key, partial(self._render, template, context))
+
+    def _keyed(self, relpath: str, template: str, key: object, render: Callable[[], bytes]) -> Page:
+        """A page whose content key covers the site, its address, template and `key`."""
         relpath = str(relpath)  # plain str, never Markup: build state stores it
-        return Page(
-            relpath,
-            digest(self.base, relpath, template, key),
-            partial(self._render, template, context),
-        )
+        return Page(relpath, digest(self.base, relpath, template, key), render)
 
     def _render(self, template: str, context: dict[str, Any]) -> bytes:
         values = {name: value() if callable(value) else value for name, value in context.items()}
@@ -315,11 +315,10 @@ class _Planner:
             [r.digest for r in related],
             transcript_key,
         )
-        relpath = str(view.href)
         # The page's values are gathered when it is rendered: a plan holds a page per
         # episode, an edit renders a few of them.
         render = partial(self._render_episode, view, older, newer, related)
-        return Page(relpath, digest(self.base, relpath, "episode.html", key), render)
+        return self._keyed(view.href, "episode.html", key, render)
 
     def _render_episode(
         self,
