@@ -159,10 +159,19 @@ def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
 
     monkeypatch.setattr(site_search, "_entry", counting)
     source = show / "006-jose-nunez-litio-agua-soberania.yaml"
-    source.write_text(source.read_text().replace("description: |\n", "description: |\n  New. ", 1))
+    source.write_text(
+        source.read_text().replace("description: |\n", "description: |\n  Zanzibar. ", 1)
+    )
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
     assert computed == ["006-jose-nunez-litio-agua-soberania"]
-    assert b"new" in (out / "search.json").read_bytes()
+    index = (out / "search.json").read_bytes()
+    entries = {e["u"]: e for e in json.loads(index)["episodes"]}
+    assert "zanzibar" in entries["episodes/006-jose-nunez-litio-agua-soberania/index.html"]["w"]
+    shutil.rmtree(show / ".gaepod")
+    shutil.rmtree(out)
+    cold = run("build", "--no-tag", "--show", str(show), "--out", str(out))
+    assert cold.exit_code == 0, cold.output
+    assert (out / "search.json").read_bytes() == index  # what a cold build makes
 
 
 def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
@@ -195,6 +204,35 @@ def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
     shutil.rmtree(out)
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
     assert (out / "feed.xml").read_bytes() == incremental
+
+
+def test_deleting_the_cache_between_builds_of_one_process_only_costs_time(
+    show: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """`gaepod serve --watch` builds again and again in one process; the user may delete
+    episodes/.gaepod meanwhile (the README says it only costs time), also before this
+    process has compiled a template itself (workers rendered the first build)."""
+    from gaepod import outputs
+
+    out = tmp_path / "public"
+    with monkeypatch.context() as patch:
+        patch.setattr(outputs, "PARALLEL_JOBS", 1)  # the example show is small: fork anyway
+        first = run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out))
+    assert first.exit_code == 0
+    before = snapshot(out)
+    shutil.rmtree(show / ".gaepod")
+    source = show / "003-lukasz-wisniewski-archives-empires-uses-of-history.yaml"
+    source.write_text(source.read_text().replace("the Uses of History", "the Uses of Memory"))
+
+    result = run("build", "--no-tag", "--show", str(show), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    page = out / "episodes/003-lukasz-wisniewski-archives-empires-uses-of-history/index.html"
+    assert "the Uses of Memory" in page.read_text()
+    assert (
+        snapshot(out)["episodes/006-jose-nunez-litio-agua-soberania/index.html"]
+        == before["episodes/006-jose-nunez-litio-agua-soberania/index.html"]
+    )
 
 
 def test_broken_episode_changes_nothing_published(show: Path, tmp_path: Path) -> None:

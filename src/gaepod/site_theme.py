@@ -7,6 +7,8 @@ StrictUndefined so a misspelt variable fails the build instead of vanishing.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .site_views import digest
@@ -35,6 +38,18 @@ def theme_dir(show_root: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja2's bytecode cache, kept a speed-up only. The Environment outlives a build
+    in `gaepod serve --watch`, and the folder may be deleted meanwhile (deleting the
+    build cache is allowed): it is made again, and a template that cannot be saved is
+    simply compiled again next time, never a failed build."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
 @lru_cache(maxsize=16)
 def environment(theme_templates: Path | None, compiled: Path | None = None) -> Environment:
     """One Environment per theme: templates are compiled once and re-read only when changed.
@@ -46,13 +61,7 @@ def environment(theme_templates: Path | None, compiled: Path | None = None) -> E
     loaders = [FileSystemLoader(str(TEMPLATES))]
     if theme_templates is not None:
         loaders.insert(0, FileSystemLoader(str(theme_templates)))
-    bytecode_cache = None
-    if compiled is not None:
-        try:
-            compiled.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = FileSystemBytecodeCache(str(compiled))
-        except OSError:
-            pass  # only slower
+    bytecode_cache = _CompiledTemplates(str(compiled)) if compiled is not None else None
     env = Environment(
         bytecode_cache=bytecode_cache,
         loader=ChoiceLoader(loaders),
