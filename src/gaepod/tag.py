@@ -160,9 +160,9 @@ def _tag_file(
     if not _as_checked(episode):
         probe(path)  # AudioProbeError when the file stopped being readable audio since the check
     if episode.audio.format == "mp3":
-        slots = tag_id3.slots(wanted, cover)
-        if tag_id3.holds_exactly(path, slots, version):
+        if tag_id3.holds_exactly(path, wanted, cover, version):
             return []
+        slots = tag_id3.slots(wanted, cover)
         present = tag_id3.load(path)
         changes = tag_id3.changes(present, slots, version)
         if changes and not dry_run:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from mutagen.id3 import (
     APIC,
@@ -45,10 +44,11 @@ from mutagen.id3 import (
 )
 from mutagen.id3 import error as ID3Error
 
+from . import tag_id3_raw
 from .audio import syncsafe
+from .tag_id3_raw import TOC_ID, ascii_url, latin1_fits
 from .tag_wanted import WantedTags
 
-TOC_ID = "toc"
 # v2.4-only frames that carry data worth keeping (ReplayGain) when a file is
 # saved as v2.3; mutagen's v2.3 conversion would drop them.
 KEEP_IN_V23 = ("RVA2",)
@@ -90,8 +90,8 @@ def slots(wanted: WantedTags, cover: bytes | None) -> list[Slot]:
         "TDRC": _text(TDRC, wanted.day),
         "TCON": _text(TCON, wanted.genre),
         "TGID": _text(TGID, wanted.guid),
-        "WOAS": WOAS(url=_ascii_url(wanted.page_url)),
-        "WFED": WFED(encoding=Encoding.LATIN1, text=[_ascii_url(wanted.feed_url)]),
+        "WOAS": WOAS(url=ascii_url(wanted.page_url)),
+        "WFED": WFED(encoding=Encoding.LATIN1, text=[ascii_url(wanted.feed_url)]),
         "PCST": PCST(value=0),  # iTunes' flag: four zero bytes; only its presence counts
     }
     if wanted.number is not None:
@@ -135,7 +135,7 @@ def _chapter_frames(wanted: WantedTags) -> list[Any]:
     for chapter in wanted.chapters:
         sub_frames: list[Any] = [_text(TIT2, chapter.title)]
         if chapter.url:
-            sub_frames.append(WXXX(encoding=Encoding.LATIN1, desc="", url=_ascii_url(chapter.url)))
+            sub_frames.append(WXXX(encoding=Encoding.LATIN1, desc="", url=ascii_url(chapter.url)))
         frames.append(
             CHAP(
                 element_id=chapter.element_id,
@@ -163,15 +163,21 @@ def changes(present: Any, wanted: list[Slot], version: int) -> list[str]:
     return found
 
 
-def holds_exactly(path: Path, wanted: list[Slot], version: int) -> bool:
+def holds_exactly(path: Path, wanted: WantedTags, cover: bytes | None, version: int) -> bool:
     """True when the file's ID3v2.`version` tag holds, among the frame IDs gaepod writes,
     exactly the frames it would write, byte for byte: then it needs no writing.
 
-    A fast answer for a build without its tag record: it reads the tag's frame
-    headers instead of decoding every frame (mutagen decodes UTF-16 text one
-    character at a time). False means "not sure": ask `changes`.
+    A fast answer for a build without its tag record: the wanted frames are
+    encoded directly (tag_id3_raw) and the file's frames are only cut apart,
+    not decoded (mutagen decodes UTF-16 text one character at a time).
+    False means "not sure": ask `changes`.
     """
-    expected = Counter(_rendered_frames(wanted, version))
+    rendered = tag_id3_raw.frames(wanted, version)
+    if rendered is None:
+        return False
+    if cover is not None and wanted.cover is not None:
+        rendered += _picture_frame(wanted.cover.mime, PictureType.COVER_FRONT, "", cover, version)
+    expected = Counter(rendered)
     frame_ids = {frame[:4] for frame in expected}
     try:
         with path.open("rb") as handle:
@@ -186,24 +192,9 @@ def holds_exactly(path: Path, wanted: list[Slot], version: int) -> bool:
     return Counter(frame for frame in present if frame[:4] in frame_ids) == expected
 
 
-def _rendered_frames(wanted: list[Slot], version: int) -> list[bytes]:
-    """The wanted frames as mutagen writes them into an ID3v2.`version` tag."""
-    tags = ID3()
-    pictures = []
-    for slot in wanted:
-        for frame in slot.frames:
-            if isinstance(frame, APIC):
-                pictures.append(frame)
-            else:
-                tags.add(frame)
-    frames = _frames_of(tags, version)
-    for picture in pictures:  # the same cover for every episode: rendered once
-        frames += _picture_frame(picture.mime, picture.type, picture.desc, picture.data, version)
-    return frames
-
-
 @lru_cache(maxsize=4)
 def _picture_frame(mime: str, kind: int, desc: str, data: bytes, version: int) -> list[bytes]:
+    """The cover as mutagen renders it: the same for every episode, so rendered once."""
     tags = ID3()
     tags.add(APIC(encoding=Encoding.LATIN1, mime=mime, type=kind, desc=desc, data=data))
     return _frames_of(tags, version)
@@ -309,16 +300,7 @@ def _text(frame_class: Any, value: str) -> Any:
 def _encoding(text: str) -> Encoding:
     """Latin-1 when it can hold the text, else UTF-8 (which mutagen turns into UTF-16 for
     v2.3): the most widely read encoding, and mutagen decodes UTF-16 a character at a time."""
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return Encoding.UTF8
-    return Encoding.LATIN1
-
-
-def _ascii_url(url: str) -> str:
-    # ID3 stores URLs as Latin-1; percent-encode anything else (IRIs).
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+    return Encoding.LATIN1 if latin1_fits(text) else Encoding.UTF8
 
 
 ID3_ERRORS: tuple[type[Exception], ...] = (ID3Error,)
