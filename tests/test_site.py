@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import replace
@@ -409,6 +410,26 @@ def test_theme_overrides_templates_and_static_files(make_show, tmp_path: Path) -
     assert (out / "assets/fonts/extra.txt").is_file()
     assert (out / "assets/player.js").is_file()  # not overridden: the package's
     assert "<h1>" in (out / "index.html").read_text()  # other templates: the package's
+
+
+def test_an_edited_theme_template_shows_in_the_next_build_of_the_same_process(
+    make_show, tmp_path: Path
+) -> None:
+    """`gaepod serve --watch` builds again in one process: templates are not re-checked
+    while rendering, so an edited one must still be picked up by the next build."""
+    template = (
+        '{% extends "base.html" %}{% block main %}<p>VERSION {{ page.title }}</p>{% endblock %}'
+    )
+    files = {"theme/templates/page.html": template, "pages/about.md": "# About us\n\nHi.\n"}
+    root = make_show(1, files=files, show_yaml=SITE_YAML)
+    out = publish(root, tmp_path / "out")
+    assert "<p>VERSION About us</p>" in (out / "about/index.html").read_text()
+    edited = root / "theme/templates/page.html"
+    before = edited.stat()
+    edited.write_text(template.replace("VERSION", "EDITED!"))  # same size
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same mtime
+    publish(root, out)
+    assert "<p>EDITED! About us</p>" in (out / "about/index.html").read_text()
 
 
 def test_page_front_matter_problems_are_diagnostics(make_show) -> None:

@@ -162,11 +162,12 @@ def plan_site(
     """Every generated page with its content key; nothing is rendered yet. `episode_key`
     gives a digest of all of an episode's data when the caller has one (the build cache),
     `compiled_templates` a folder to keep compiled templates in between runs."""
-    env = environment(theme / "templates" if theme else None, compiled_templates)
+    templates = template_fingerprint(theme)
+    env = environment(theme / "templates" if theme else None, compiled_templates, templates)
     show_pages, _problems = read_pages(podcast.show.root)  # `gaepod check` reports them
     data = SiteData(podcast, now, episode_key)
     site = SiteInfo(podcast.show, show_pages)
-    builder = _Planner(env, site, data, template_fingerprint(theme))
+    builder = _Planner(env, site, data, templates)
     return list(builder.pages(show_pages))
 
 
