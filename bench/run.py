@@ -8,6 +8,9 @@ For each catalog size N (default 100, 1,000 and 10,000 episodes made by
   build cold       gaepod build with no cache and an empty output folder
   build no-op      gaepod build again, nothing changed
   build one edit   gaepod build after editing one episode's title
+  disk floor       the folders and files "build cold" wrote, made again with bare
+                   system calls and nothing rendered (bench/disk_floor.py): the part
+                   of "build cold" that is the disk's, not gaepod's
 
 Each is a separate process (as cron runs it). For each step the table gives
 the median and the best wall time of --repeat runs, the median CPU time
@@ -34,22 +37,27 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "bench"
+FLOOR = Path(__file__).resolve().parent / "disk_floor.py"
 
 
 Sample = tuple[float, float, float]  # wall s, CPU s, peak MB
 Result = tuple[float, float, float, float]  # median wall, best wall, median CPU, peak MB
 
 
-def run(cmd: list[str]) -> Sample:
+def run(cmd: list[str], timed_inside: bool = False) -> Sample:
     """Wall seconds, CPU seconds (its workers included) and the largest process's peak
-    RSS in MB, of one child process."""
+    RSS in MB, of one child process. `timed_inside`: the wall time is the first number
+    the process prints (it times only its own work, not its start)."""
     start = time.perf_counter()
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    output = subprocess.PIPE if timed_inside else subprocess.DEVNULL
+    process = subprocess.Popen(cmd, stdout=output, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
         error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"{' '.join(cmd)} failed:\n{error}")
+    if timed_inside and process.stdout is not None:
+        elapsed = float(process.stdout.read().split()[0])
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -102,6 +110,14 @@ def measure(n: int, work: Path, repeat: int) -> dict[str, Result]:
         shutil.rmtree(out, ignore_errors=True)
         cold.append(run(build))
     results["build cold"] = _median(cold)
+    # The disk's own part of "cold": the same folders and files made with bare system calls.
+    scratch = folder / "disk-floor"
+    floors = []
+    for _ in range(repeat):
+        shutil.rmtree(scratch, ignore_errors=True)
+        floors.append(run([sys.executable, str(FLOOR), str(out), str(scratch)], timed_inside=True))
+    shutil.rmtree(scratch)
+    results["disk floor of cold"] = _median(floors)
     results["build no-op"] = _median([run(build) for _ in range(repeat)])
     edits = []
     target = sorted(show.glob("*.yaml"))[len(list(show.glob("*.yaml"))) // 2]
