@@ -84,6 +84,33 @@ def test_warning_does_not_make_check_fail(make_show):
     assert episode(result, "001-episode.yaml").title == "Episode 12: The Thing"
 
 
+@pytest.mark.parametrize(
+    ("title", "number", "warned"),
+    [
+        ('"Episode 12: The Thing"', 1, True),
+        ('"Ep. 3 - Guest Name"', 1, True),
+        ('"#45 | Topic"', 1, True),
+        ('"12. Guest: Topic"', 1, True),
+        ('"2024: The Year in Review"', 2024, True),  # the episode's own number
+        ('"0.00000012: Cory Klippsten, Swan Bitcoin"', 1, True),  # numbered in bitcoin
+        ('"0.00000014: 8₿it, BTC.email"', 1, True),
+        ('"13.01.2022 – Nachrichten aus Berlin"', 1, False),  # a date, as the DW feed has
+        ('"3.5 Million Reasons"', 1, False),
+        ('"10:30 Live from the Studio"', 1, False),
+        ('"1999: The Year Everything Changed"', 1, False),
+        ('"3 Ways to Sleep Better"', 1, False),
+        ('"Guest Name: Topic, Topic, & Topic?"', 1, False),
+    ],
+)
+def test_titles_starting_with_an_episode_number_are_warned_about(
+    make_show, title: str, number: int, warned: bool
+) -> None:
+    files = {"001-episode.yaml": episode_yaml(number, title=title, audio="audio/001.mp3")}
+    result = check_show(make_show(episodes=1, files=files))
+
+    assert [d.code for d in result.warnings] == (["W141"] if warned else [])
+
+
 def test_missing_show_folder_is_one_error(tmp_path):
     result = check_show(tmp_path / "nowhere")
 

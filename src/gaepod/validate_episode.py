@@ -26,7 +26,23 @@ EPISODE_FIELDS = (
 GUEST_FIELDS = ("name", "url", "bio")
 CHAPTER_FIELDS = ("start", "title", "url")
 DESCRIPTION_LIMIT = 4000  # bytes Apple shows of <description>
-_NUMBERED_TITLE = re.compile(r"^\s*(ep(isode)?\.?\s*)?#?\d+\s*[:.\-–—|]", re.IGNORECASE)
+# "Ep. 12: ...", "#12 ...", "12 - ...", "0.00000012: ...": a number, then a separator
+# not followed by another digit (so "13.01.2022 – ..." and "3.5 million ..." are not).
+_NUMBERED_TITLE = re.compile(
+    r"\s*(?P<marked>ep(isode)?\.?\s*#?|#)?(?P<number>\d+(\.\d+)?)\s*[:.\-–—|](?!\d)",
+    re.IGNORECASE,
+)
+_YEARS = range(1900, 2100)  # "1999: The Year ..." names a year, unless it is the episode's number
+
+
+def _starts_with_episode_number(title: str, number: int | None) -> bool:
+    found = _NUMBERED_TITLE.match(title)
+    if found is None:
+        return False
+    if found.group("marked") or "." in found.group("number"):
+        return True
+    value = int(found.group("number"))
+    return value == number or value not in _YEARS
 
 
 def read_episode(path: Path, show: ShowContext) -> tuple[Episode | None, list[Diagnostic]]:
@@ -70,13 +86,6 @@ def _read_fields(
     need = reader.require
     title_node = need(doc, "title", "episode", 'title: "Guest Name: Topic, Topic, & Topic?"')
     title = reader.text(title_node, "title", max_length=255)
-    if title and _NUMBERED_TITLE.match(title):
-        reader.warn(
-            title_node,
-            "W141",
-            "the title starts with an episode number",
-            "Apple asks for titles without numbers; use `number:` instead",
-        )
     date = reader.datetime(
         need(doc, "date", "episode", "date: 2025-05-07T09:30:00-05:00"),
         "date",
@@ -87,6 +96,13 @@ def _read_fields(
     slug = _read_slug(reader, doc.get("slug"), path)
     guid = reader.text(doc.get("guid"), "guid", max_length=500) or path.stem
     number = reader.integer(doc.get("number"), "number", minimum=1)
+    if title and _starts_with_episode_number(title, number):
+        reader.warn(
+            title_node,
+            "W141",
+            "the title starts with an episode number",
+            "Apple asks for titles without numbers; use `number:` instead",
+        )
     season = reader.integer(doc.get("season"), "season", minimum=1)
     episode_type = reader.choice(
         doc.get("episode_type"), "episode_type", [t.value for t in EpisodeType]
