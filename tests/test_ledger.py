@@ -167,3 +167,19 @@ def test_a_ledger_in_another_order_or_with_a_guid_twice_is_read_carefully(make_s
     (root / "published.yaml").write_bytes(swapped)
     ledger, problems = read_ledger(root)
     assert problems == [] and set(ledger.entries) == {"guid-1", "guid-2"}
+
+
+def test_a_ledger_beyond_its_size_cap_is_called_damaged(tmp_path: Path, monkeypatch) -> None:
+    from gaepod import ledger as ledger_module
+
+    entry = LedgerEntry("guid-1", "001.yaml", "https://example.org/1.mp3", NOW, "A title")
+    (tmp_path / "published.yaml").write_bytes(render_ledger(Ledger({"guid-1": entry})))
+    monkeypatch.setattr(ledger_module, "LEDGER_MAX_BYTES", 64)
+
+    ledger, problems = read_ledger(tmp_path)
+
+    assert ledger.entries == {}
+    assert [(p.code, p.path.name) for p in problems] == [("E002", "published.yaml")]
+    assert "larger than 64 bytes" in problems[0].message
+    assert "version control" in problems[0].hint
+    assert "transcripts" not in problems[0].hint

@@ -22,6 +22,10 @@ from .model import Episode
 
 LEDGER_FILE = "published.yaml"
 LEDGER_MAX_BYTES = 256 * 1024 * 1024  # ~260 bytes an episode: room for a million
+_TOO_LARGE = (
+    "gaepod writes one short entry per published episode, so this file was damaged "
+    "(a bad merge, another file saved over it): restore it from version control"
+)
 HEADER = (
     "# gaepod publication ledger: every episode that has appeared in the feed.\n"
     "# Commit this file. gaepod adds to it; edit it only to forget an episode on purpose.\n"
@@ -66,15 +70,16 @@ class LedgerProblem:
 def read_ledger(show_root: Path) -> tuple[Ledger, list[Diagnostic]]:
     path = show_root / LEDGER_FILE
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(LEDGER_MAX_BYTES + 1)
     except FileNotFoundError:
         return Ledger(), []
     except OSError:
         data = b""  # read_document says what is wrong
-    written = _as_written(data)
+    written = _as_written(data) if len(data) <= LEDGER_MAX_BYTES else None
     if written is not None:
         return written, []
-    document = read_document(path, max_bytes=LEDGER_MAX_BYTES)
+    document = read_document(path, max_bytes=LEDGER_MAX_BYTES, too_large_hint=_TOO_LARGE)
     if document.root is None:
         return Ledger(), document.diagnostics
     reader = FieldReader(path)

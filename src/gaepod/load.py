@@ -72,11 +72,19 @@ class Document:
         return self.root is not None
 
 
-def read_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
+TOO_LARGE_HINT = (
+    "episode files hold metadata and show notes; move long text (transcripts) into a separate file"
+)
+
+
+def read_document(
+    path: Path, max_bytes: int = MAX_FILE_BYTES, too_large_hint: str = TOO_LARGE_HINT
+) -> Document:
     """Read and parse one YAML file; problems come back as diagnostics.
 
     `max_bytes` caps what a hand-written file may hold; files gaepod writes and
-    that grow with the show (the ledger) pass a larger cap.
+    that grow with the show (the ledger) pass a larger cap, and their own advice
+    for a file beyond it.
     """
     try:
         with path.open("rb") as handle:
@@ -89,11 +97,16 @@ def read_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
             0,
             0,
             "E002",
-            f"file is larger than {max_bytes // 1024} KiB",
-            "episode files hold metadata and show notes; move long text (transcripts) "
-            "into a separate file",
+            f"file is larger than {_size(max_bytes)}",
+            too_large_hint,
         )
     return parse_document(path, data)
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count // (1024 * 1024)} MiB"
+    return f"{count // 1024} KiB" if count >= 1024 else f"{count} bytes"
 
 
 def parse_document(path: Path, data: bytes) -> Document:
