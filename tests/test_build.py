@@ -150,11 +150,12 @@ def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
     out = tmp_path / "public"
     monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)  # the example show is small: fork anyway
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
-    computed: list[str] = []
+    log = tmp_path / "computed.txt"  # appended to by whichever process computes an entry
     entry = site_search._entry
 
     def counting(view):
-        computed.append(view.slug)
+        with log.open("a") as handle:
+            handle.write(view.slug + "\n")
         return entry(view)
 
     monkeypatch.setattr(site_search, "_entry", counting)
@@ -163,7 +164,7 @@ def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
         source.read_text().replace("description: |\n", "description: |\n  Zanzibar. ", 1)
     )
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
-    assert computed == ["006-jose-nunez-litio-agua-soberania"]
+    assert log.read_text().split() == ["006-jose-nunez-litio-agua-soberania"]
     index = (out / "search.json").read_bytes()
     entries = {e["u"]: e for e in json.loads(index)["episodes"]}
     assert "zanzibar" in entries["episodes/006-jose-nunez-litio-agua-soberania/index.html"]["w"]
@@ -350,3 +351,33 @@ def test_recheck_after_tagging_equals_a_full_check(make_show) -> None:
     assert [e.audio.size for e in rechecked.podcast.episodes] != [
         e.audio.size for e in before.podcast.episodes
     ]
+
+
+def test_files_rendered_on_all_cores_are_put_in_place_in_order_feed_last(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Workers render the long jobs (feed, search index) first; the renames still follow
+    the sorted order, with the feed last, and every file gets its own bytes."""
+    from gaepod import fsio, outputs
+    from gaepod.outputs import Output, write_outputs
+
+    monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)
+    renamed: list[str] = []
+    commit = fsio.StagedWrites.commit
+
+    def watched(self) -> None:
+        renamed.extend(target.relative_to(tmp_path).as_posix() for _t, target, _m in self.pending)
+        commit(self)
+
+    monkeypatch.setattr(fsio.StagedWrites, "commit", watched)
+    pages = [Output(f"p/{i:03d}/index.html", data=f"page {i}".encode()) for i in range(100)]
+    feed_output = Output("feed.xml", write=lambda handle: handle.write(b"<rss/>"))
+    search = Output("search.json", render=lambda: b"{}")
+
+    report = write_outputs(tmp_path, [feed_output, *pages, search])
+
+    expected = [*sorted(o.relpath for o in [*pages, search]), "feed.xml"]
+    assert renamed == expected == report.written
+    assert (tmp_path / "feed.xml").read_bytes() == b"<rss/>"
+    assert (tmp_path / "search.json").read_bytes() == b"{}"
+    assert all((tmp_path / o.relpath).read_bytes() == o.data for o in pages)

@@ -4,7 +4,7 @@ and the one place that writes such a list to the output folder."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -17,6 +17,7 @@ from .errors import OutputError
 from .fsio import Pending, StagedWrites, output_name
 from .model import Podcast
 from .parallel import map_items
+from .site_search import SEARCH_PATH
 
 
 @dataclass(frozen=True)
@@ -212,15 +213,27 @@ def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) ->
 
 PARALLEL_JOBS = 256  # fewer files are written faster in this process than by forking
 Job = tuple[Output, Path, str | None]  # what to write, where, and its key
+# Files made from every episode take as long as a few dozen pages each: they are
+# started first, so that no core is left alone with one of them at the end.
+_LONG_JOBS = frozenset({feed.FEED_PATH, SEARCH_PATH})
+_SPAN = 32  # jobs a worker takes at a time
 
 
 def _stage_all(jobs: list[Job]) -> list[Pending | None]:
     """Render and stage every job, on all cores for big builds; None: already current."""
     if len(jobs) < PARALLEL_JOBS:
-        return _stage_span(jobs, (0, len(jobs)))
-    size = 32
-    spans = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-    chunks: list[list[Pending | None]] = []
+        return _stage_span(jobs, range(len(jobs)))
+    long_jobs = [i for i, job in enumerate(jobs) if job[0].relpath in _LONG_JOBS]
+    rest = [i for i, job in enumerate(jobs) if job[0].relpath not in _LONG_JOBS]
+    spans: list[Sequence[int]] = [[i] for i in long_jobs]
+    spans += [rest[start : start + _SPAN] for start in range(0, len(rest), _SPAN)]
+    staged: list[Pending | None] = [None] * len(jobs)
+    done = iter(spans)
+
+    def place(chunk: list[Pending | None]) -> None:
+        for index, pending in zip(next(done), chunk, strict=True):
+            staged[index] = pending
+
     # Workers are forked with the jobs (map_items pickles nothing but results).
     # memo.sharing: what workers work out (search entries, notes) is saved for the
     # next build, which would otherwise redo it all for its first edit.
@@ -228,15 +241,16 @@ def _stage_all(jobs: list[Job]) -> list[Pending | None]:
         memo.sharing(partial(_stage_span, jobs)),
         spans,
         min_items=2,
-        on_result=memo.absorbing(chunks.append),
+        on_result=memo.absorbing(place),
     )
-    return [pending for chunk in chunks for pending in chunk]
+    return staged
 
 
-def _stage_span(jobs: list[Job], span: tuple[int, int]) -> list[Pending | None]:
+def _stage_span(jobs: list[Job], span: Sequence[int]) -> list[Pending | None]:
     results: list[Pending | None] = []
     with StagedWrites() as staged:
-        for output, target, _key in jobs[span[0] : span[1]]:
+        for index in span:
+            output, target, _key = jobs[index]
             content = output.content()
             if content is not None:
                 changed = staged.stage_bytes(target, content)
