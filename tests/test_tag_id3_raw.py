@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mutagen.id3 import ID3
 
+from conftest import jpeg_bytes, mp3_bytes
 from gaepod import tag_id3, tag_id3_raw
 from gaepod.tag_wanted import ChapterTag, Cover, WantedTags
 
@@ -81,12 +83,7 @@ def test_a_typical_episode_renders_as_mutagen_renders_it() -> None:
 
 def test_chapters_with_and_without_links_render_as_mutagen_renders_them() -> None:
     assert_same(
-        BASE.__class__(
-            **{
-                **BASE.__dict__,
-                "chapters": chapters("Intro", "Müller & the 🎙️ talk", "", url="https://x.org/ü"),
-            }
-        )
+        replace(BASE, chapters=chapters("Intro", "Müller & the 🎙️ talk", "", url="https://x.org/ü"))
     )
 
 
@@ -121,23 +118,21 @@ def test_any_wanted_tags_render_as_mutagen_renders_them(
     chapter_titles: list[str],
     chapter_url: str | None,
 ) -> None:
-    wanted = WantedTags(
-        **{
-            **BASE.__dict__,
-            "title": title,
-            "artist": artist,
-            "album_artist": artist,
-            "description": description,
-            "long_description": notes,
-            "guid": guid,
-            "page_url": page_url,
-            "feed_url": feed_url,
-            "number": number,
-            "season": season,
-            "day": day,
-            "language": language,
-            "chapters": chapters(*chapter_titles, url=chapter_url),
-        }
+    wanted = replace(
+        BASE,
+        title=title,
+        artist=artist,
+        album_artist=artist,
+        description=description,
+        long_description=notes,
+        guid=guid,
+        page_url=page_url,
+        feed_url=feed_url,
+        number=number,
+        season=season,
+        day=day,
+        language=language,
+        chapters=chapters(*chapter_titles, url=chapter_url),
     )
     assert_same(wanted)
 
@@ -145,9 +140,9 @@ def test_any_wanted_tags_render_as_mutagen_renders_them(
 def test_what_mutagen_refuses_is_left_to_mutagen() -> None:
     lone_surrogate = "\udc80"
     for wanted in (
-        WantedTags(**{**BASE.__dict__, "title": "x" + lone_surrogate}),
-        WantedTags(**{**BASE.__dict__, "chapters": chapters(*["c"] * 256)}),
-        WantedTags(**{**BASE.__dict__, "day": "0999-01-01"}),
+        replace(BASE, title="x" + lone_surrogate),
+        replace(BASE, chapters=chapters(*["c"] * 256)),
+        replace(BASE, day="0999-01-01"),
     ):
         assert tag_id3_raw.frames(wanted, 3) is None
         assert tag_id3_raw.frames(wanted, 4) is None
@@ -156,20 +151,16 @@ def test_what_mutagen_refuses_is_left_to_mutagen() -> None:
 def test_a_file_tagged_by_gaepod_holds_exactly_the_raw_frames(tmp_path: Path) -> None:
     """End to end: the cover (still rendered by mutagen) plus the raw frames match a file
     gaepod tagged; one changed value no longer does."""
-    from conftest import jpeg_bytes, mp3_bytes
-
     art = tmp_path / "cover.jpg"
     art.write_bytes(jpeg_bytes())
     path = tmp_path / "a.mp3"
     path.write_bytes(mp3_bytes(1.0))
-    wanted = WantedTags(
-        **{**BASE.__dict__, "cover": Cover(art, "image/jpeg"), "chapters": chapters("a", "b")}
-    )
+    wanted = replace(BASE, cover=Cover(art, "image/jpeg"), chapters=chapters("a", "b"))
     cover = art.read_bytes()
     for version in (3, 4):
         tags = tag_id3.new_tags()
         tag_id3.apply(tags, tag_id3.slots(wanted, cover))
         tag_id3.save(tags, path, version)
         assert tag_id3.holds_exactly(path, wanted, cover, version)
-        edited = WantedTags(**{**wanted.__dict__, "title": wanted.title + "!"})
+        edited = replace(wanted, title=wanted.title + "!")
         assert not tag_id3.holds_exactly(path, edited, cover, version)
