@@ -366,7 +366,7 @@ def test_files_rendered_on_all_cores_are_put_in_place_in_order_feed_last(
     commit = fsio.StagedWrites.commit
 
     def watched(self) -> None:
-        renamed.extend(target.relative_to(tmp_path).as_posix() for _t, target, _m in self.pending)
+        renamed.extend(target.relative_to(tmp_path).as_posix() for _t, target in self.pending)
         commit(self)
 
     monkeypatch.setattr(fsio.StagedWrites, "commit", watched)
@@ -381,3 +381,24 @@ def test_files_rendered_on_all_cores_are_put_in_place_in_order_feed_last(
     assert (tmp_path / "feed.xml").read_bytes() == b"<rss/>"
     assert (tmp_path / "search.json").read_bytes() == b"{}"
     assert all((tmp_path / o.relpath).read_bytes() == o.data for o in pages)
+
+
+def test_files_staged_by_workers_get_the_mode_of_the_file_they_replace(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """New files are world-readable (a web server reads them); a rewritten one keeps the
+    mode its owner gave it. Workers set it: the commit only renames."""
+    from gaepod import outputs
+    from gaepod.outputs import Output, write_outputs
+
+    monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)
+    pages = [Output(f"p/{i:03d}/index.html", data=b"first") for i in range(70)]
+    write_outputs(tmp_path, pages)
+    assert {(tmp_path / o.relpath).stat().st_mode & 0o777 for o in pages} == {0o644}
+    (tmp_path / "p/007/index.html").chmod(0o640)
+
+    write_outputs(tmp_path, [Output(o.relpath, data=b"second") for o in pages])
+
+    assert (tmp_path / "p/007/index.html").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "p/008/index.html").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "p/007/index.html").read_bytes() == b"second"

@@ -90,7 +90,7 @@ def atomic_copy(source: Path, target: Path) -> bool:
     return changed
 
 
-Pending = tuple[str, Path, int]  # temp file, its target, the mode the target gets
+Pending = tuple[str, Path]  # a temp file (already given its target's mode), its target
 
 
 class StagedWrites:
@@ -163,7 +163,15 @@ class StagedWrites:
         return temp_name
 
     def _stage(self, target: Path, temp_name: str) -> None:
-        self.pending.append((temp_name, target, _mode_for(target)))
+        # The mode now, where the file was written (a worker, for a big build), not in
+        # the commit, which renames thousands of files one after another.
+        try:
+            os.chmod(temp_name, _mode_for(target))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+            raise
+        self.pending.append((temp_name, target))
 
     def adopt(self, pending: Pending) -> None:
         """Take over a temp file staged elsewhere (by a worker process)."""
@@ -177,13 +185,12 @@ class StagedWrites:
         if not self.durable:
             pass
         elif few:  # fsync each file: cheaper than flushing the whole system for one or two
-            for temp_name, _target, _mode in self.pending:
+            for temp_name, _target in self.pending:
                 _fsync_path(temp_name)
         else:
             os.sync()
         folders = set()
-        for temp_name, target, mode in self.pending:
-            os.chmod(temp_name, mode)
+        for temp_name, target in self.pending:
             os.replace(temp_name, target)
             folders.add(target.parent)
         self.pending = []
@@ -196,7 +203,7 @@ class StagedWrites:
             os.sync()
 
     def abort(self) -> None:
-        for temp_name, _target, _mode in self.pending:
+        for temp_name, _target in self.pending:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
         self.pending = []
