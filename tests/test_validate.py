@@ -500,6 +500,31 @@ def test_symlink_leading_outside_the_show_is_refused(make_show, tmp_path):
     assert "'audio/link.mp3'" in error.message
 
 
+def test_folder_symlink_leading_outside_the_show_is_refused(make_show, tmp_path):
+    """The audio file is a plain file, but the folder it is in leads outside."""
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "a.mp3").write_bytes(mp3_bytes(1.0))
+    root = episode_with(make_show, audio="elsewhere/a.mp3")
+    os.symlink(outside, root / "elsewhere")
+
+    error = only_error(check_show(root))
+
+    assert (error.line, error.code) == (4, "E151")
+
+
+def test_symlinks_that_stay_inside_the_show_are_followed(make_show):
+    root = episode_with(make_show, audio="linked/take.mp3")
+    os.symlink(root / "audio", root / "linked")  # a folder link inside the show
+    os.symlink(root / "audio" / "001.mp3", root / "audio" / "take.mp3")  # and a file link
+
+    result = check_show(root)
+
+    assert result.errors == []
+    assert result.podcast is not None
+    assert result.podcast.episodes[0].audio.path == (root / "audio" / "001.mp3").resolve()
+
+
 def test_show_folder_with_a_prefix_sibling_does_not_leak(make_show, tmp_path):
     # "/tmp/x/show" is a string prefix of "/tmp/x/show-private"
     sibling = tmp_path / "show-private"
