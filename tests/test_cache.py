@@ -98,3 +98,20 @@ def test_a_damaged_cache_file_means_no_cache(tmp_path: Path, damage: str) -> Non
         path.write_bytes(pickle.dumps({"format": "something else"}))
     loaded = load_cache(tmp_path)
     assert loaded.validations == {} and loaded.outputs == {} and loaded.loaded is None
+
+
+def test_episodes_are_hashed_for_the_cache_only_when_there_is_one(make_show, monkeypatch) -> None:
+    """`gaepod check` keeps no cache: it does not pay for the digests a build keeps."""
+    from gaepod import check as check_module
+
+    hashed: list[object] = []
+    digest_of = check_module.digest_of
+    monkeypatch.setattr(check_module, "digest_of", lambda v: hashed.append(v) or digest_of(v))
+    root = make_show(3)
+
+    assert check_module.check_show(root).is_ok
+    assert hashed == []
+    cache = BuildCache()
+    assert check_module.check_show(root, cache).is_ok
+    assert len(hashed) == 3
+    assert all(r.digest == digest_of(r.episode) for r in cache.validations.values() if r.episode)

@@ -93,7 +93,7 @@ def check_show(
     context_key = repr(context)
     results = {path: _cached_episode(path, context_key, cache, stamps) for path in files}
     unread = [path for path, found in results.items() if found is None]
-    fresh = map_items(partial(_read_and_digest, show=context), unread)
+    fresh = map_items(partial(_read_and_digest, show=context, digest=cache is not None), unread)
     for path, (episode, found, digest) in zip(unread, fresh, strict=True):
         _remember_episode(path, context_key, cache, episode, found, digest)
         results[path] = (episode, found)
@@ -176,12 +176,15 @@ def _cached_episode(
     return None
 
 
-def _read_and_digest(path: Path, show: ShowContext) -> tuple[Episode | None, list[Diagnostic], str]:
-    """read_episode, and the episode's digest for the cache worked out where it was read
-    (a worker). Pickling a string keeps a UTF-8 copy of it inside the string: hashing
-    the episodes in the parent grew it by ~30 MB at 10,000 episodes with non-ASCII notes."""
+def _read_and_digest(
+    path: Path, show: ShowContext, digest: bool
+) -> tuple[Episode | None, list[Diagnostic], str]:
+    """read_episode, and (with `digest`, when a cache will keep it) the episode's digest
+    worked out where it was read (a worker). Pickling a string keeps a UTF-8 copy of it
+    inside the string: hashing the episodes in the parent grew it by ~30 MB at 10,000
+    episodes with non-ASCII notes."""
     episode, diagnostics = read_episode(path, show=show)
-    return episode, diagnostics, digest_of(episode) if episode is not None else ""
+    return episode, diagnostics, digest_of(episode) if digest and episode is not None else ""
 
 
 def _remember_episode(
