@@ -402,3 +402,26 @@ def test_files_staged_by_workers_get_the_mode_of_the_file_they_replace(
     assert (tmp_path / "p/007/index.html").stat().st_mode & 0o777 == 0o640
     assert (tmp_path / "p/008/index.html").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "p/007/index.html").read_bytes() == b"second"
+
+
+@pytest.mark.parametrize("given_as", ["absolute", "relative", "through a link"])
+def test_the_build_after_one_that_tagged_the_audio_has_nothing_to_do(
+    show: Path, tmp_path: Path, monkeypatch, given_as: str
+) -> None:
+    """The first build re-tags every MP3 and starts the ledger; the next one must still find
+    nothing changed, however the show folder was named (cron may use any of these)."""
+    (tmp_path / "link").symlink_to(show)
+    monkeypatch.chdir(tmp_path)
+    named = {
+        "absolute": str(show),
+        "relative": str(show.relative_to(tmp_path)),
+        "through a link": "link",
+    }[given_as]
+    first = run("build", "--show", named, "--out", str(tmp_path / "public"))
+    assert first.exit_code == 0, first.output
+    assert "audio files tagged" in first.stdout
+
+    second = run("build", "--show", named, "--out", str(tmp_path / "public"))
+
+    assert second.exit_code == 0, second.output
+    assert "nothing changed" in second.stdout

@@ -395,13 +395,13 @@ def _restamped(inputs: dict[str, Stamp], show: Path, written: list[Path]) -> dic
     wrote itself (re-tagged audio, the ledger) taken again. A file edited while the
     build ran keeps its old stamp, so the next build reads it."""
     from .cache import stamp
+    from .paths import public_relpath
 
     current = dict(inputs)
-    resolved_show = show.resolve()
-    for path in written:
-        if path.is_absolute() and path.is_relative_to(resolved_show):
-            path = show / path.relative_to(resolved_show)  # keyed as the scan keys it
-        elif not path.is_relative_to(show):
+    for written_path in written:
+        try:
+            path = show / public_relpath(written_path, show)  # keyed as the scan keys it
+        except ValueError:
             continue  # outside the show folder: not scanned
         now = stamp(path)
         if now is None:
