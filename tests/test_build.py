@@ -370,14 +370,24 @@ def test_files_rendered_on_all_cores_are_put_in_place_in_order_feed_last(
         commit(self)
 
     monkeypatch.setattr(fsio.StagedWrites, "commit", watched)
+    handed_out: list[list[int]] = []
+    map_items = outputs.map_items
+
+    def handing_out(func, spans, **options):
+        handed_out.extend(list(span) for span in spans)
+        return map_items(func, spans, **options)
+
+    monkeypatch.setattr(outputs, "map_items", handing_out)
     pages = [Output(f"p/{i:03d}/index.html", data=f"page {i}".encode()) for i in range(100)]
-    feed_output = Output("feed.xml", write=lambda handle: handle.write(b"<rss/>"))
-    search = Output("search.json", render=lambda: b"{}")
+    feed_output = Output("feed.xml", write=lambda h: h.write(b"<rss/>"), whole_show=True)
+    search = Output("search.json", render=lambda: b"{}", whole_show=True)
 
     report = write_outputs(tmp_path, [feed_output, *pages, search])
 
     expected = [*sorted(o.relpath for o in [*pages, search]), "feed.xml"]
     assert renamed == expected == report.written
+    first_two = [expected[i] for span in handed_out[:2] for i in span]
+    assert first_two == ["search.json", "feed.xml"]  # each a job of its own, first
     assert (tmp_path / "feed.xml").read_bytes() == b"<rss/>"
     assert (tmp_path / "search.json").read_bytes() == b"{}"
     assert all((tmp_path / o.relpath).read_bytes() == o.data for o in pages)
@@ -425,3 +435,22 @@ def test_the_build_after_one_that_tagged_the_audio_has_nothing_to_do(
 
     assert second.exit_code == 0, second.output
     assert "nothing changed" in second.stdout
+
+
+def test_a_build_marks_the_feed_and_the_search_index_as_made_from_every_episode(
+    show: Path, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    from gaepod import pipeline
+    from gaepod.cache import BuildCache
+    from gaepod.check import check_show
+
+    podcast = check_show(show).podcast
+    assert podcast is not None
+    options = pipeline.BuildOptions(show=show, out=tmp_path / "out")
+    planned = pipeline._outputs(
+        options, tmp_path / "out", podcast, datetime.fromisoformat(NOW), BuildCache()
+    )
+
+    assert sorted(o.relpath for o in planned if o.whole_show) == ["feed.xml", "search.json"]

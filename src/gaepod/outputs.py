@@ -17,7 +17,6 @@ from .errors import OutputError
 from .fsio import Pending, StagedWrites, output_name
 from .model import Podcast
 from .parallel import map_items
-from .site_search import SEARCH_PATH
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,8 @@ class Output:
 
     `key`, when set, identifies everything the file's bytes come from; a build
     whose cache holds the same key for an untouched file skips it unrendered.
+    `whole_show`: made from every episode (the feed, the search index), as long to
+    render as a few dozen pages: started first, so that no core ends alone with it.
     """
 
     relpath: str  # inside the output folder, '/'-separated
@@ -34,6 +35,7 @@ class Output:
     render: Callable[[], bytes] | None = None  # content made only when needed
     key: str | None = None
     write: Callable[[BinaryIO], None] | None = None  # or written piece by piece (the feed)
+    whole_show: bool = False
 
     def content(self) -> bytes | None:
         if self.data is not None:
@@ -82,6 +84,7 @@ def keyed_feed_outputs(
             feed.FEED_PATH,
             write=write,
             key=digest_of([feed.FEED_PATH, item_base, show_digest, item_keys]),
+            whole_show=True,
         )
     ]
     by_chapters_path = {feed.chapters_path(e): e for e in podcast.episodes if e.chapters}
@@ -213,9 +216,6 @@ def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) ->
 
 PARALLEL_JOBS = 256  # fewer files are written faster in this process than by forking
 Job = tuple[Output, Path, str | None]  # what to write, where, and its key
-# Files made from every episode take as long as a few dozen pages each: they are
-# started first, so that no core is left alone with one of them at the end.
-_LONG_JOBS = frozenset({feed.FEED_PATH, SEARCH_PATH})
 _SPAN = 32  # jobs a worker takes at a time
 
 
@@ -223,8 +223,9 @@ def _stage_all(jobs: list[Job]) -> list[Pending | None]:
     """Render and stage every job, on all cores for big builds; None: already current."""
     if len(jobs) < PARALLEL_JOBS:
         return _stage_span(jobs, range(len(jobs)))
-    long_jobs = [i for i, job in enumerate(jobs) if job[0].relpath in _LONG_JOBS]
-    rest = [i for i, job in enumerate(jobs) if job[0].relpath not in _LONG_JOBS]
+    # Each whole-show file is a job of its own, handed out before the pages.
+    long_jobs = [i for i, job in enumerate(jobs) if job[0].whole_show]
+    rest = [i for i, job in enumerate(jobs) if not job[0].whole_show]
     spans: list[Sequence[int]] = [[i] for i in long_jobs]
     spans += [rest[start : start + _SPAN] for start in range(0, len(rest), _SPAN)]
     staged: list[Pending | None] = [None] * len(jobs)

@@ -313,7 +313,7 @@ def _outputs(
 
     theme = theme_dir(options.show)
     pages = [
-        Output(str(p.relpath), render=p.render, key=p.key)
+        Output(str(p.relpath), render=p.render, key=p.key, whole_show=p.whole_show)
         for p in plan_site(
             podcast,
             now,

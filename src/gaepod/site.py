@@ -56,6 +56,7 @@ class Page:
     relpath: str
     key: str
     render: Callable[[], bytes]
+    whole_show: bool = False  # made from every episode: see outputs.Output
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,10 @@ class _Planner:
         )
         digests = [v.digest for v in views]
         yield Page(
-            SEARCH_PATH, digest(self.base, SEARCH_PATH, digests), partial(search_index, views)
+            SEARCH_PATH,
+            digest(self.base, SEARCH_PATH, digests),
+            partial(search_index, views),
+            whole_show=True,
         )
         urls = self._sitemap_urls(show_pages, groups)
         yield self.page(
