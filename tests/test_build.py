@@ -454,3 +454,17 @@ def test_a_build_marks_the_feed_and_the_search_index_as_made_from_every_episode(
     )
 
     assert sorted(o.relpath for o in planned if o.whole_show) == ["feed.xml", "search.json"]
+
+
+def test_a_build_with_nothing_to_do_still_reports_the_episodes_in_the_feed(
+    show: Path, tmp_path: Path
+) -> None:
+    """--json for cron: a no-op must not claim an empty feed."""
+    out = tmp_path / "public"
+    first = json.loads(run("build", "--json", "--show", str(show), "--out", str(out)).stdout)
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+
+    again = json.loads(run("build", "--json", "--show", str(show), "--out", str(out)).stdout)
+
+    assert again["nothing_changed"] is True
+    assert again["episodes_in_feed"] == first["episodes_in_feed"] == len(parsed.entries) == 8

@@ -95,11 +95,13 @@ def build(
     with locked(state_dir / "lock", wait=options.wait_for_lock):
         now = options.moment()
         inputs = quickstate.scan_inputs(options.show)  # once: no-op test, check, saved state
+        saved = quickstate.load(state_dir)
         if not options.diff_only and quickstate.is_unchanged(
-            quickstate.load(state_dir), options.signature(), inputs, out, now.timestamp()
+            saved, options.signature(), inputs, out, now.timestamp()
         ):
+            assert saved is not None
             log("nothing changed since the last build: nothing to do")
-            return BuildReport(nothing_changed=True)
+            return BuildReport(nothing_changed=True, episodes_in_feed=saved.episodes_in_feed)
         # The build allocates many small, acyclic objects and frees them at exit:
         # the cycle collector's scans would only cost time (~15 %).
         gc_was_enabled = gc.isenabled()
@@ -433,6 +435,7 @@ def _save_quick_state(
             inputs=inputs,
             outputs={str(r): outputs[r] for r in relpaths if r in outputs},  # marshal: plain str
             next_change=min(upcoming, default=None),
+            episodes_in_feed=len(podcast.in_feed(now)),
         ),
     )
 

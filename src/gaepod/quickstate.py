@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 
 STATE_FILE = "quick.marshal"
-FORMAT = f"gaepod-quick-1/{__version__}"
+FORMAT = f"gaepod-quick-2/{__version__}"
 Stamp = tuple[int, int, int]
 
 
@@ -28,6 +28,7 @@ class QuickState:
     inputs: dict[str, Stamp]
     outputs: dict[str, Stamp]
     next_change: float | None  # POSIX time of the next scheduled episode, if any
+    episodes_in_feed: int = 0  # what that build published, for a no-op's report
 
 
 def scan_inputs(show: Path) -> dict[str, Stamp]:
@@ -68,7 +69,13 @@ def load(state_dir: Path) -> QuickState | None:
         raw = marshal.loads((state_dir / STATE_FILE).read_bytes())
         if raw.get("format") != FORMAT:
             return None
-        return QuickState(raw["signature"], raw["inputs"], raw["outputs"], raw["next_change"])
+        return QuickState(
+            raw["signature"],
+            raw["inputs"],
+            raw["outputs"],
+            raw["next_change"],
+            raw["episodes_in_feed"],
+        )
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -82,6 +89,7 @@ def save(state_dir: Path, state: QuickState) -> None:
         "inputs": state.inputs,
         "outputs": state.outputs,
         "next_change": state.next_change,
+        "episodes_in_feed": state.episodes_in_feed,
     }
     with contextlib.suppress(OSError):
         atomic_write(state_dir / STATE_FILE, marshal.dumps(raw), durable=False)
