@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, Severity
 from .fields import FieldReader
-from .load import Mapping, read_document
+from .load import Mapping, capped_document, read_document
 from .model import Episode
 
 LEDGER_FILE = "published.yaml"
@@ -75,11 +75,15 @@ def read_ledger(show_root: Path) -> tuple[Ledger, list[Diagnostic]]:
     except FileNotFoundError:
         return Ledger(), []
     except OSError:
-        data = b""  # read_document says what is wrong
-    written = _as_written(data) if len(data) <= LEDGER_MAX_BYTES else None
-    if written is not None:
-        return written, []
-    document = read_document(path, max_bytes=LEDGER_MAX_BYTES, too_large_hint=_TOO_LARGE)
+        data = None  # read_document says what is wrong
+    if data is None:
+        document = read_document(path, max_bytes=LEDGER_MAX_BYTES, too_large_hint=_TOO_LARGE)
+    else:
+        written = _as_written(data) if len(data) <= LEDGER_MAX_BYTES else None
+        if written is not None:
+            return written, []
+        # A hand-edited or damaged ledger: parsed from the bytes read, not read again.
+        document = capped_document(path, data, LEDGER_MAX_BYTES, _TOO_LARGE)
     if document.root is None:
         return Ledger(), document.diagnostics
     reader = FieldReader(path)

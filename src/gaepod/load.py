@@ -91,6 +91,13 @@ def read_document(
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         return _failed(path, 0, 0, "E001", f"cannot read the file: {exc.strerror}", "")
+    return capped_document(path, data, max_bytes, too_large_hint)
+
+
+def capped_document(
+    path: Path, data: bytes, max_bytes: int = MAX_FILE_BYTES, too_large_hint: str = TOO_LARGE_HINT
+) -> Document:
+    """read_document for bytes already read (at most `max_bytes` + 1 of them)."""
     if len(data) > max_bytes:
         return _failed(
             path,
