@@ -2,10 +2,12 @@
 """What the disk alone costs for a build's output: the same folders and files made
 again with plain system calls, nothing rendered.
 
-A cold build creates every folder and file of the site (1,944 folders and
+A cold build creates every folder and file of the site (1,898 folders and
 2,310 files at N = 1,000). On some disks that costs more than rendering them:
-on the virtual machine these benchmarks ran on, creating one folder or file
-took from 0.02 ms to 0.9 ms depending on the minute. This script repeats
+on the virtual machine these benchmarks ran on (ext4 without a journal),
+creating one folder or file took from 0.02 ms to 0.9 ms, the more the more
+files had been deleted in the minutes before (the file system skips recently
+freed inodes, one by one). This script repeats
 exactly that work the way gaepod's writer does it (folders, a temp file per
 file written in full, one sync, the renames, one sync), so that the table
 can show how much of "build cold" is the disk.

@@ -12,7 +12,13 @@ For each catalog size N (default 100, 1,000 and 10,000 episodes made by
                    system calls and nothing rendered (bench/disk_floor.py): the part
                    of "build cold" that is the disk's, not gaepod's
 
-Each is a separate process (as cron runs it). For each step the table gives
+Each is a separate process (as cron runs it). Nothing is deleted while the
+benchmark runs: an output or cache that must go (before each "cold" build) is
+renamed into WORK/trash, which is emptied at the very end. On ext4 without a
+journal (this benchmark's machine) creating a file scans past every inode
+deleted in the last minutes, so a build run right after deleting its own
+4,000 files paid for that deletion (0.5-3 s at N = 1,000), a cost no first
+build pays. For each step the table gives
 the median and the best wall time of --repeat runs, the median CPU time
 (user + system, workers included: steadier than wall time on a virtual
 machine whose speed drifts) and the largest process's peak RSS. The feedgen script and
@@ -73,6 +79,18 @@ def catalog(work: Path, n: int) -> Path:
     return folder
 
 
+def set_aside(path: Path, work: Path) -> None:
+    """Move `path` (if there) into WORK/trash instead of deleting it now: see the docstring."""
+    if path.exists():
+        trash = work / "trash"
+        trash.mkdir(exist_ok=True)
+        path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
+
+
+def empty_trash(work: Path) -> None:
+    shutil.rmtree(work / "trash", ignore_errors=True)
+
+
 def gaepod(*args: str) -> list[str]:
     return [sys.executable, "-m", "gaepod", *args]
 
@@ -91,7 +109,7 @@ def compile_package() -> None:
 def measure(n: int, work: Path, repeat: int) -> dict[str, Result]:
     pristine = catalog(work, n)  # the reference script reads every *.yaml: keep it clean
     folder = work / f"gaepod-{n}"
-    shutil.rmtree(folder, ignore_errors=True)
+    set_aside(folder, work)
     shutil.copytree(pristine, folder)
     show, out = folder / "episodes", folder / "public"
     results: dict[str, Result] = {}
@@ -108,8 +126,8 @@ def measure(n: int, work: Path, repeat: int) -> dict[str, Result]:
     samples, cold = [], []
     for _ in range(repeat):
         samples.append(run(reference))
-        shutil.rmtree(show / ".gaepod", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
+        set_aside(show / ".gaepod", work)
+        set_aside(out, work)
         cold.append(run(build))
     results["feedgen-script"] = _median(samples)
     results["tag (first time)"] = tagging
@@ -118,9 +136,9 @@ def measure(n: int, work: Path, repeat: int) -> dict[str, Result]:
     scratch = folder / "disk-floor"
     floors = []
     for _ in range(repeat):
-        shutil.rmtree(scratch, ignore_errors=True)
+        set_aside(scratch, work)
         floors.append(run([sys.executable, str(FLOOR), str(out), str(scratch)], timed_inside=True))
-    shutil.rmtree(scratch)
+    set_aside(scratch, work)
     results["disk floor of cold"] = _median(floors)
     results["build no-op"] = _median([run(build) for _ in range(repeat)])
     edits = []
@@ -180,9 +198,12 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     compile_package()
     all_results = {}
-    for n in args.sizes:
-        print(f"N = {n:,} ...", file=sys.stderr, flush=True)
-        all_results[n] = measure(n, args.work, args.repeat if n < 10000 else 1)
+    try:
+        for n in args.sizes:
+            print(f"N = {n:,} ...", file=sys.stderr, flush=True)
+            all_results[n] = measure(n, args.work, args.repeat if n < 10000 else 1)
+    finally:
+        empty_trash(args.work)
     text = table(all_results)
     print(text)
     if args.results:
