@@ -76,10 +76,13 @@ _OPTIONS = Options.CMARK_OPT_UNSAFE
 _EXTENSIONS = ["table", "autolink", "strikethrough"]
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|dd|dt)>|<br\s*/?>", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t]+")
+# The patterns below start with the character they look for, or are only run when the
+# text holds it: a pattern that may match anywhere is tried at every character, and
+# to_text runs on every episode's notes (for the tags, the pages and the feed).
+_SPACES = re.compile(r"[ \t]{2,}|\t")  # runs to squeeze into one space
 _BLANKS = re.compile(r"\n\s*\n+")
-_SOFT_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
-_LINE_EDGES = re.compile(r" *\n *")
+_SOFT_BREAK = re.compile(r"\n(?<!\n\n)(?!\n)")  # a newline alone
+_LINE_EDGES = re.compile(r" \n ?|\n ")  # once spaces are squeezed: a space beside a newline
 
 
 @remembered("notes.html")
@@ -120,9 +123,11 @@ def sanitize(fragment: str) -> str:
 def to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: blocks become paragraphs, entities decoded."""
     text = _TAG.sub("", _BLOCK_END.sub("\n\n", fragment))
-    text = _SOFT_BREAK.sub(" ", text)  # Markdown soft line breaks read as spaces
-    text = _SPACES.sub(" ", html.unescape(text))
-    text = _LINE_EDGES.sub("\n", text)
+    text = html.unescape(_SOFT_BREAK.sub(" ", text))  # soft line breaks read as spaces
+    if "\t" in text or "  " in text:
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("\n", text)
     return _BLANKS.sub("\n\n", text).strip()
 
 
