@@ -117,9 +117,24 @@ class StagedWrites:
 
     def stage_bytes(self, target: Path, data: bytes) -> bool:
         """Stage `data` for `target`; False (nothing staged) when it already holds it."""
-        if _has_bytes(target, data):
+        # One stat serves both questions (same bytes? which mode?): a cold build stages
+        # thousands of new files, and each failed stat costs an exception.
+        current = _stat(target)
+        if current is not None and current.st_size == len(data) and _holds(target, data):
             return False
-        self._stage(target, self._write_temp(target, lambda handle: handle.write(data)))
+        fd, temp_name = self._temp_for(target)
+        try:
+            os.fchmod(fd, current.st_mode & 0o777 if current is not None else DEFAULT_MODE)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+            raise
+        os.close(fd)
+        self.pending.append((temp_name, target))
         return True
 
     def stage_copy(self, source: Path, target: Path) -> bool:
@@ -282,10 +297,15 @@ def locked(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
         os.close(fd)
 
 
-def _has_bytes(target: Path, data: bytes) -> bool:
+def _stat(target: Path) -> os.stat_result | None:
     try:
-        if target.stat().st_size != len(data):
-            return False
+        return os.stat(target)
+    except OSError:
+        return None
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
         return target.read_bytes() == data
     except OSError:
         return False
