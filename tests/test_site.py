@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml
 from gaepod import site as site_module
+from gaepod import site_search
 from gaepod.build import Options, publish_site, run_check
 from gaepod.check import check_show
 from gaepod.cli import app
@@ -244,6 +245,14 @@ def test_show_pages_are_rendered_in_the_layout(example_site: Path) -> None:
     assert faq.count("<h1>") == 1  # the Markdown heading became the page title
     support = (example_site / "support/index.html").read_text()
     assert "<table>" in support
+
+
+def test_search_words_leave_out_link_addresses() -> None:
+    notes = (
+        '<p>See <a href="https://x.org/a">https://x.org/a</a> (https://y.org/b), '
+        "mailto:host@show.fm or xhttp://kept.example and amailto:kept</p>"
+    )
+    assert site_search.words(site_search._plain(notes)) == "see or xhttp kept example and amailto"
 
 
 def test_search_index_covers_the_archive(example_site: Path) -> None:

@@ -21,7 +21,9 @@ from .site_views import EpisodeView
 SEARCH_PATH = "search.json"
 _WORD = re.compile(r"[^\W_]{2,}")
 _TAG = re.compile(r"<[^>]*>")
-_URL = re.compile(r"\b(?:https?://|mailto:)\S*")
+# An address at the start of a word. The boundary is checked after the first letter: a
+# pattern that starts with \b is tried at every character of the notes (twice the time).
+_URL = re.compile(r"(?:h(?<!\wh)ttps?://|m(?<!\wm)ailto:)\S*")
 _COMBINING = re.compile("[\u0300-\u036f]")  # the marks search.js removes too
 
 
