@@ -203,6 +203,28 @@ class _TreeBuilder:
         if self._skip_depth:
             self._skip(event)
             return
+        kind = type(event)
+        if kind in _PLAIN_NODE_EVENTS and event.anchor is None and event.tag is None:
+            # What nearly every event of an episode file is, handled without the checks
+            # below that cannot apply to it: a build parses every file, ~45 events each.
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if kind is yaml.ScalarEvent:
+                style = event.style
+                # Only a double-quoted escape ("\x01") can make a control character: the
+                # text itself was checked before parsing.
+                if style == '"' and CONTROL_CHARS.search(event.value):
+                    self._scalar_with_control_char(event, line, column)
+                else:
+                    self._add(event, Scalar(line, column, event.value, not style))
+            elif kind is yaml.MappingStartEvent:
+                self._open(event, Mapping(line, column))
+            else:
+                self._open(event, Sequence(line, column))
+            return
+        if kind in _END_EVENTS:
+            self._close(event)
+            return
         if isinstance(event, yaml.DocumentStartEvent):
             self._documents += 1
             if self._documents > 1:
@@ -241,27 +263,34 @@ class _TreeBuilder:
                 return
         line, column = _event_position(event)
         if isinstance(event, yaml.ScalarEvent):
-            plain = not event.style and event.tag is None
-            bad = CONTROL_CHARS.search(event.value)
-            if bad:  # only reachable through escapes such as "\x01"
-                self._warn_continue(
-                    event,
-                    "E004",
-                    f"control character U+{ord(bad.group()):04X} in the text",
-                    "remove the escape sequence that produces it",
-                )
-            self._add(event, Scalar(line, column, event.value, plain))
+            self._scalar_with_control_char(event, line, column)
         elif isinstance(event, yaml.MappingStartEvent):
             self._open(event, Mapping(line, column))
         elif isinstance(event, yaml.SequenceStartEvent):
             self._open(event, Sequence(line, column))
         elif isinstance(event, yaml.CollectionEndEvent):
-            node = self._stack.pop()
-            self._pending_key.pop()
-            if not self._stack:
-                self.root = node
-            else:
-                self._attach(event, node)
+            self._close(event)
+
+    def _close(self, event: yaml.Event) -> None:
+        node = self._stack.pop()
+        self._pending_key.pop()
+        if not self._stack:
+            self.root = node
+        else:
+            self._attach(event, node)
+
+    def _scalar_with_control_char(self, event: yaml.ScalarEvent, line: int, column: int) -> None:
+        """A scalar, checked for control characters (only escapes such as "\\x01" make them)."""
+        plain = not event.style and event.tag is None
+        bad = CONTROL_CHARS.search(event.value)
+        if bad:
+            self._warn_continue(
+                event,
+                "E004",
+                f"control character U+{ord(bad.group()):04X} in the text",
+                "remove the escape sequence that produces it",
+            )
+        self._add(event, Scalar(line, column, event.value, plain))
 
     def _skip(self, event: yaml.Event) -> None:
         """Consume the events of one discarded value (scalar or whole collection)."""
@@ -334,6 +363,8 @@ def _failed(path: Path, line: int, column: int, code: str, message: str, hint: s
     return Document(path, None, [Diagnostic(path, line, column, code, message, hint)])
 
 
+_PLAIN_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
