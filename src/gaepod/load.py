@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -204,19 +205,25 @@ class _TreeBuilder:
             self._skip(event)
             return
         kind = type(event)
-        if kind in _PLAIN_NODE_EVENTS and event.anchor is None and event.tag is None:
+        node = cast("yaml.ScalarEvent | yaml.CollectionStartEvent", event)
+        mark = event.start_mark
+        if (
+            kind in _PLAIN_NODE_EVENTS
+            and node.anchor is None
+            and node.tag is None
+            and mark is not None
+        ):
             # What nearly every event of an episode file is, handled without the checks
             # below that cannot apply to it: a build parses every file, ~45 events each.
-            mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
-            if kind is yaml.ScalarEvent:
-                style = event.style
+            if isinstance(node, yaml.ScalarEvent):
+                style = node.style
                 # Only a double-quoted escape ("\x01") can make a control character: the
                 # text itself was checked before parsing.
-                if style == '"' and CONTROL_CHARS.search(event.value):
-                    self._scalar_with_control_char(event, line, column)
+                if style == '"' and CONTROL_CHARS.search(node.value):
+                    self._scalar_with_control_char(node, line, column)
                 else:
-                    self._add(event, Scalar(line, column, event.value, not style))
+                    self._add(event, Scalar(line, column, node.value, not style))
             elif kind is yaml.MappingStartEvent:
                 self._open(event, Mapping(line, column))
             else:
