@@ -117,76 +117,74 @@ class StagedWrites:
 
     def stage_bytes(self, target: Path, data: bytes) -> bool:
         """Stage `data` for `target`; False (nothing staged) when it already holds it."""
-        # One stat serves both questions (same bytes? which mode?): a cold build stages
-        # thousands of new files, and each failed stat costs an exception.
         current = _stat(target)
         if current is not None and current.st_size == len(data) and _holds(target, data):
             return False
-        fd, temp_name = self._temp_for(target)
-        try:
-            os.fchmod(fd, current.st_mode & 0o777 if current is not None else DEFAULT_MODE)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
-        os.close(fd)
-        self.pending.append((temp_name, target))
+        self._stage(target, current, lambda handle: handle.write(data))
         return True
 
     def stage_copy(self, source: Path, target: Path) -> bool:
         """Stage a copy of `source` for `target`; False when it already holds those bytes."""
-        if _same_size(source, target) and _same_file_bytes(source, target):
+        current = _stat(target)
+        if (
+            current is not None
+            and current.st_size == os.stat(source).st_size
+            and _same_file_bytes(source, target)
+        ):
             return False
 
         def copy(handle: BinaryIO) -> None:
             with source.open("rb") as src:
                 shutil.copyfileobj(src, handle, 1024 * 1024)
 
-        self._stage(target, self._write_temp(target, copy))
+        self._stage(target, current, copy)
         return True
 
     def stage_stream(self, target: Path, write: Callable[[BinaryIO], None]) -> bool:
         """Stage what `write` writes for `target` (never all in memory at once); False, and
         nothing staged, when that is what `target` already holds."""
-        temp_name = self._write_temp(target, write)
+        current = _stat(target)
+        temp_name = self._stage(target, current, write)
         try:
-            same = _same_size(Path(temp_name), target) and _same_file_bytes(Path(temp_name), target)
+            same = (
+                current is not None
+                and os.stat(temp_name).st_size == current.st_size
+                and _same_file_bytes(Path(temp_name), target)
+            )
         except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
+            self._drop_last()
             raise
         if same:
-            os.unlink(temp_name)
+            self._drop_last()
             return False
-        self._stage(target, temp_name)
         return True
 
-    def _write_temp(self, target: Path, write: Callable[[BinaryIO], object]) -> str:
-        """A new temp file beside `target` holding what `write` wrote; gone on any error."""
+    def _stage(
+        self, target: Path, current: os.stat_result | None, write: Callable[[BinaryIO], object]
+    ) -> str:
+        """Stage a new temp file beside `target` holding what `write` wrote, with the mode
+        `target` has (`current`: its stat, None when it does not exist yet); on any error
+        the temp file is gone. The mode is set here, on the open file, where the file is
+        written (a worker, for a big build), not in the commit, which renames thousands
+        of files one after another. One stat of the target serves both the comparison
+        and the mode: a cold build stages thousands of new files."""
         fd, temp_name = self._temp_for(target)
         try:
             with os.fdopen(fd, "wb") as handle:
+                os.fchmod(fd, current.st_mode & 0o777 if current is not None else DEFAULT_MODE)
                 write(handle)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
             raise
+        self.pending.append((temp_name, target))
         return temp_name
 
-    def _stage(self, target: Path, temp_name: str) -> None:
-        # The mode now, where the file was written (a worker, for a big build), not in
-        # the commit, which renames thousands of files one after another.
-        try:
-            os.chmod(temp_name, _mode_for(target))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
-        self.pending.append((temp_name, target))
+    def _drop_last(self) -> None:
+        """Drop the file staged last (its temp file too)."""
+        temp_name, _target = self.pending.pop()
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
 
     def adopt(self, pending: Pending) -> None:
         """Take over a temp file staged elsewhere (by a worker process)."""
@@ -311,13 +309,6 @@ def _holds(target: Path, data: bytes) -> bool:
         return False
 
 
-def _same_size(a: Path, b: Path) -> bool:
-    try:
-        return a.stat().st_size == b.stat().st_size
-    except FileNotFoundError:
-        return False
-
-
 def _same_file_bytes(a: Path, b: Path) -> bool:
     with a.open("rb") as fa, b.open("rb") as fb:
         while True:
@@ -326,13 +317,6 @@ def _same_file_bytes(a: Path, b: Path) -> bool:
                 return False
             if not chunk_a:
                 return True
-
-
-def _mode_for(target: Path) -> int:
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        return DEFAULT_MODE
 
 
 def _fsync_path(name: str) -> None:
