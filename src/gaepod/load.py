@@ -205,33 +205,27 @@ class _TreeBuilder:
             self._skip(event)
             return
         kind = type(event)
-        node = cast("yaml.ScalarEvent | yaml.CollectionStartEvent", event)
-        mark = event.start_mark
-        if (
-            kind in _PLAIN_NODE_EVENTS
-            and node.anchor is None
-            and node.tag is None
-            and mark is not None
-        ):
-            # What nearly every event of an episode file is, handled without the checks
-            # below that cannot apply to it: a build parses every file, ~45 events each.
-            line, column = mark.line + 1, mark.column + 1
-            if isinstance(node, yaml.ScalarEvent):
-                style = node.style
-                # Only a double-quoted escape ("\x01") can make a control character: the
-                # text itself was checked before parsing.
-                if style == '"' and CONTROL_CHARS.search(node.value):
-                    self._scalar_with_control_char(node, line, column)
-                else:
-                    self._add(event, Scalar(line, column, node.value, not style))
-            elif kind is yaml.MappingStartEvent:
-                self._open(event, Mapping(line, column))
-            else:
-                self._open(event, Sequence(line, column))
-            return
         if kind in _END_EVENTS:
             self._close(event)
             return
+        if kind not in _NODE_EVENTS:
+            self._marker(event)
+            return
+        node = cast("yaml.ScalarEvent | yaml.CollectionStartEvent", event)
+        # Nearly every event of an episode file is a plain node: checked with two
+        # attribute reads (a build parses every file, ~45 events each).
+        if (node.anchor is not None or node.tag is not None) and self._refused(node):
+            return
+        line, column = _event_position(event)
+        if isinstance(node, yaml.ScalarEvent):
+            self._add_scalar(node, line, column)
+        elif kind is yaml.MappingStartEvent:
+            self._open(event, Mapping(line, column))
+        else:
+            self._open(event, Sequence(line, column))
+
+    def _marker(self, event: yaml.Event) -> None:
+        """An event that is not a node: documents are counted, aliases refused."""
         if isinstance(event, yaml.DocumentStartEvent):
             self._documents += 1
             if self._documents > 1:
@@ -241,42 +235,33 @@ class _TreeBuilder:
                     "more than one YAML document in the file",
                     "remove the `---` line; one file holds one episode",
                 )
-            return
-        if isinstance(event, yaml.AliasEvent):
+        elif isinstance(event, yaml.AliasEvent):
             self._error(
                 event,
                 "E007",
                 f"alias *{event.anchor} is not allowed",
                 "write the value out in full; episode files do not use anchors",
             )
-            return
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+
+    def _refused(self, node: yaml.ScalarEvent | yaml.CollectionStartEvent) -> bool:
+        """True (and an error recorded) for an anchor or a tag other than a plain string's."""
+        if node.anchor is not None:
             self._error(
-                event,
+                node,
                 "E007",
-                f"anchor &{event.anchor} is not allowed",
+                f"anchor &{node.anchor} is not allowed",
                 "write the value out in full; episode files do not use anchors",
             )
-            return
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-            tag = event.tag
-            if tag not in (None, "!", "tag:yaml.org,2002:str"):
-                self._error(
-                    event,
-                    "E008",
-                    f"YAML tag {tag} is not allowed",
-                    "remove the tag; gaepod reads each value by its field",
-                )
-                return
-        line, column = _event_position(event)
-        if isinstance(event, yaml.ScalarEvent):
-            self._scalar_with_control_char(event, line, column)
-        elif isinstance(event, yaml.MappingStartEvent):
-            self._open(event, Mapping(line, column))
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self._open(event, Sequence(line, column))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            self._close(event)
+            return True
+        if node.tag not in (None, "!", "tag:yaml.org,2002:str"):
+            self._error(
+                node,
+                "E008",
+                f"YAML tag {node.tag} is not allowed",
+                "remove the tag; gaepod reads each value by its field",
+            )
+            return True
+        return False
 
     def _close(self, event: yaml.Event) -> None:
         node = self._stack.pop()
@@ -286,10 +271,11 @@ class _TreeBuilder:
         else:
             self._attach(event, node)
 
-    def _scalar_with_control_char(self, event: yaml.ScalarEvent, line: int, column: int) -> None:
-        """A scalar, checked for control characters (only escapes such as "\\x01" make them)."""
-        plain = not event.style and event.tag is None
-        bad = CONTROL_CHARS.search(event.value)
+    def _add_scalar(self, event: yaml.ScalarEvent, line: int, column: int) -> None:
+        style = event.style
+        # Only a double-quoted escape ("\x01") can make a control character: the file's
+        # text was searched for them before parsing.
+        bad = CONTROL_CHARS.search(event.value) if style == '"' else None
         if bad:
             self._warn_continue(
                 event,
@@ -297,7 +283,7 @@ class _TreeBuilder:
                 f"control character U+{ord(bad.group()):04X} in the text",
                 "remove the escape sequence that produces it",
             )
-        self._add(event, Scalar(line, column, event.value, plain))
+        self._add(event, Scalar(line, column, event.value, not style and event.tag is None))
 
     def _skip(self, event: yaml.Event) -> None:
         """Consume the events of one discarded value (scalar or whole collection)."""
@@ -370,7 +356,7 @@ def _failed(path: Path, line: int, column: int, code: str, message: str, hint: s
     return Document(path, None, [Diagnostic(path, line, column, code, message, hint)])
 
 
-_PLAIN_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
