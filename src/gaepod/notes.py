@@ -98,26 +98,29 @@ def to_html(markdown: str) -> str:
 
 def sanitize(fragment: str) -> str:
     """Keep only safe tags, attributes and URL schemes of an HTML fragment."""
-    return nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        clean_content_tags={
-            "script",
-            "style",
-            "iframe",
-            "svg",
-            "math",
-            "object",
-            "template",
-            "noscript",
-            "textarea",
-            "title",
-        },
-        strip_comments=True,
-    )
+    return _CLEANER.clean(fragment)
+
+
+# Built once: nh3.clean would convert these settings for every call (~15 us of ~65).
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel=None,
+    clean_content_tags={
+        "script",
+        "style",
+        "iframe",
+        "svg",
+        "math",
+        "object",
+        "template",
+        "noscript",
+        "textarea",
+        "title",
+    },
+    strip_comments=True,
+)
 
 
 def to_text(fragment: str) -> str:
