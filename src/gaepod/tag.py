@@ -107,7 +107,12 @@ def tag_show(
             progress(done, len(local), outcome.relpath)
 
     examine = functools.partial(
-        _examine, show=show, previous=previous, version=version, dry_run=dry_run
+        _examine,
+        show=show,
+        previous=previous,
+        version=version,
+        dry_run=dry_run,
+        show_inputs=_show_inputs(show, version),
     )
     # Files are independent: both cores examine (and rewrite) them. Workers write only
     # their own file's temp copy and swap it in; the record is kept here.
@@ -127,14 +132,21 @@ class _Outcome:
 
 
 def _examine(
-    episode: Episode, *, show: Show, previous: _State, version: int, dry_run: bool
+    episode: Episode,
+    *,
+    show: Show,
+    previous: _State,
+    version: int,
+    dry_run: bool,
+    show_inputs: bytes,
 ) -> _Outcome:
-    """Compare one file's tags with the wanted ones and write them when they differ."""
+    """Compare one file's tags with the wanted ones and write them when they differ.
+    `show_inputs`: _show_inputs(show, version), worked out once for all episodes."""
     path = episode.audio.path
     assert path is not None
     relpath = public_relpath(path, show.root)
     try:
-        inputs = _inputs_digest(episode, show, version)
+        inputs = _inputs_digest(episode, show_inputs)
         if previous.is_tagged_from(relpath, path, inputs):  # same inputs, file untouched since
             return _Outcome(path, relpath, record=previous.files[relpath])
         wanted = wanted_tags(episode, show)
@@ -294,16 +306,20 @@ def _read_cover(path: Path, size: int, mtime_ns: int) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def _inputs_digest(episode: Episode, show: Show, version: int) -> str:
+def _show_inputs(show: Show, version: int) -> bytes:
+    """The part of every episode's _inputs_digest that is the same for all of them."""
+    return pickle.dumps((show, version, STATE_FORMAT), protocol=5)
+
+
+def _inputs_digest(episode: Episode, show_inputs: bytes) -> str:
     """Everything the wanted tags are computed from (cheaper than computing them).
 
     Not what the audio file's tags change (its size, mtime and embedded art): with them
     a file just tagged never matched its record on the next run; the record's own stamp
     already says whether the file is the one this tagger left."""
     audio = replace(episode.audio, size=0, mtime_ns=0, art_bytes=0)
-    steady = replace(episode, audio=audio)
-    data = pickle.dumps((steady, show, version, STATE_FORMAT), protocol=5)
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    steady = pickle.dumps(replace(episode, audio=audio), protocol=5)
+    return hashlib.blake2b(show_inputs + steady, digest_size=16).hexdigest()
 
 
 @dataclass
