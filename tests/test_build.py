@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import episode_yaml
 from gaepod.cli import app
+from gaepod.errors import OutputError
 
 NOW = "2026-11-24T12:00:00+0000"
 
@@ -365,9 +366,9 @@ def test_files_rendered_on_all_cores_are_put_in_place_in_order_feed_last(
     renamed: list[str] = []
     commit = fsio.StagedWrites.commit
 
-    def watched(self) -> None:
-        renamed.extend(target.relative_to(tmp_path).as_posix() for _t, target in self.pending)
-        commit(self)
+    def watched(self, meanwhile=None) -> None:
+        renamed.extend(target.relative_to(tmp_path).as_posix() for _t, target, _s in self.pending)
+        commit(self, meanwhile)
 
     monkeypatch.setattr(fsio.StagedWrites, "commit", watched)
     handed_out: list[list[int]] = []
@@ -468,3 +469,57 @@ def test_a_build_with_nothing_to_do_still_reports_the_episodes_in_the_feed(
 
     assert again["nothing_changed"] is True
     assert again["episodes_in_feed"] == first["episodes_in_feed"] == len(parsed.entries) == 8
+
+
+def test_work_done_while_the_files_flush_sees_none_renamed_and_can_stop_the_commit(
+    tmp_path: Path,
+) -> None:
+    """write_outputs runs `while_flushing` (the build saves its cache there) after every
+    file is staged and before any is renamed; when it fails, nothing is published."""
+    from gaepod.fsio import TEMP_PREFIX
+    from gaepod.outputs import Output, write_outputs
+
+    relpaths = [f"p/{i:02d}/index.html" for i in range(20)]  # more than FEW_FILES: one sync
+    seen: list[tuple[int, int]] = []
+
+    def look() -> None:  # (targets in place, temp files) at that moment
+        in_place = sum((tmp_path / r).exists() for r in relpaths)
+        seen.append((in_place, len(list(tmp_path.rglob(TEMP_PREFIX + "*")))))
+
+    write_outputs(tmp_path, [Output(r, data=b"old") for r in relpaths], while_flushing=look)
+    assert seen == [(0, 20)]
+    assert all((tmp_path / r).read_bytes() == b"old" for r in relpaths)
+
+    def fail() -> None:
+        raise OSError(28, "No space left on device", "cache.pickle")
+
+    with pytest.raises(OutputError):
+        write_outputs(tmp_path, [Output(r, data=b"new") for r in relpaths], while_flushing=fail)
+    assert all((tmp_path / r).read_bytes() == b"old" for r in relpaths)
+    assert list(tmp_path.rglob(TEMP_PREFIX + "*")) == []
+
+
+def test_the_saved_cache_knows_the_ledger_written_and_the_files_removed_after_it(
+    show: Path, tmp_path: Path
+) -> None:
+    """The cache is saved while the new files flush, before the ledger is written and
+    stale files removed; it is saved again when either changed what it holds."""
+    from gaepod.cache import load_cache, stamp
+
+    out = tmp_path / "public"
+    (show / "published.yaml").unlink(missing_ok=True)  # the first build writes the ledger
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+    cache = load_cache(show / ".gaepod")
+    assert cache.ledger is not None and cache.ledger[0] == stamp(show / "published.yaml")
+    assert len(cache.ledger[1].entries) == 8
+    published = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert set(cache.outputs) == published
+
+    gone = sorted(show.glob("00[1-9]-*.yaml"))[0]
+    gone.unlink()
+    args = ["build", "-q", "--allow-removal", "--show", str(show), "--out", str(out)]
+    assert run(*args).exit_code == 0
+
+    published_now = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert published_now < published  # the episode's page (and more) went
+    assert set(load_cache(show / ".gaepod").outputs) == published_now

@@ -43,6 +43,10 @@ def stamp(path: Path | str) -> Stamp | None:
         st = os.stat(path)
     except OSError:
         return None
+    return stamp_of(st)
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 

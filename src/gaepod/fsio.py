@@ -13,6 +13,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -90,7 +91,9 @@ def atomic_copy(source: Path, target: Path) -> bool:
     return changed
 
 
-Pending = tuple[str, Path]  # a temp file (already given its target's mode), its target
+# A temp file (already given its target's mode), its target, and the temp file's stat
+# once written: mtime, size and inode stay the same when it is renamed into place.
+Pending = tuple[str, Path, os.stat_result]
 
 
 class StagedWrites:
@@ -144,11 +147,12 @@ class StagedWrites:
         """Stage what `write` writes for `target` (never all in memory at once); False, and
         nothing staged, when that is what `target` already holds."""
         current = _stat(target)
-        temp_name = self._stage(target, current, write)
+        self._stage(target, current, write)
+        temp_name, _target, written = self.pending[-1]
         try:
             same = (
                 current is not None
-                and os.stat(temp_name).st_size == current.st_size
+                and written.st_size == current.st_size
                 and _same_file_bytes(Path(temp_name), target)
             )
         except BaseException:
@@ -161,7 +165,7 @@ class StagedWrites:
 
     def _stage(
         self, target: Path, current: os.stat_result | None, write: Callable[[BinaryIO], object]
-    ) -> str:
+    ) -> None:
         """Stage a new temp file beside `target` holding what `write` wrote, with the mode
         `target` has (`current`: its stat, None when it does not exist yet); on any error
         the temp file is gone. The mode is set here, on the open file, where the file is
@@ -173,16 +177,17 @@ class StagedWrites:
             with os.fdopen(fd, "wb") as handle:
                 os.fchmod(fd, current.st_mode & 0o777 if current is not None else DEFAULT_MODE)
                 write(handle)
+                handle.flush()
+                written = os.fstat(fd)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
             raise
-        self.pending.append((temp_name, target))
-        return temp_name
+        self.pending.append((temp_name, target, written))
 
     def _drop_last(self) -> None:
         """Drop the file staged last (its temp file too)."""
-        temp_name, _target = self.pending.pop()
+        temp_name, _target, _written = self.pending.pop()
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
 
@@ -190,20 +195,27 @@ class StagedWrites:
         """Take over a temp file staged elsewhere (by a worker process)."""
         self.pending.append(pending)
 
-    def commit(self) -> None:
-        """Make every staged byte durable, then rename the files into place, in order."""
+    def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
+        """Make every staged byte durable, then rename the files into place, in order.
+
+        `meanwhile` runs while the bytes go to disk (~45 ms for a first build of 1,000
+        episodes, time the CPU would otherwise sit idle): work that needs no file
+        renamed yet. When it raises, nothing is renamed.
+        """
         if not self.pending:
+            if meanwhile is not None:
+                meanwhile()
             return
         few = len(self.pending) <= FEW_FILES
-        if not self.durable:
-            pass
-        elif few:  # fsync each file: cheaper than flushing the whole system for one or two
-            for temp_name, _target in self.pending:
+        if self.durable and few:  # fsync each file: cheaper than flushing the system for one
+            for temp_name, _target, _written in self.pending:
                 _fsync_path(temp_name)
-        else:
-            os.sync()
+        if self.durable and not few:
+            _while_syncing(meanwhile)
+        elif meanwhile is not None:
+            meanwhile()
         folders = set()
-        for temp_name, target in self.pending:
+        for temp_name, target, _written in self.pending:
             os.replace(temp_name, target)
             folders.add(target.parent)
         self.pending = []
@@ -216,7 +228,7 @@ class StagedWrites:
             os.sync()
 
     def abort(self) -> None:
-        for temp_name, _target in self.pending:
+        for temp_name, _target, _written in self.pending:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
         self.pending = []
@@ -227,6 +239,18 @@ class StagedWrites:
             folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
         return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
+
+
+def _while_syncing(work: Callable[[], None] | None) -> None:
+    """os.sync() in a thread (it lets go of the GIL) while `work` runs here; returns
+    when both are done, raising what `work` raised."""
+    flush = threading.Thread(target=os.sync, name="gaepod-sync", daemon=True)
+    flush.start()
+    try:
+        if work is not None:
+            work()
+    finally:
+        flush.join()
 
 
 def sweep_temp_files(folder: Path, older_than_seconds: float = 0.0) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import __version__, feed, memo
-from .cache import BuildCache, OutputRecord, digest_of, stamp
+from .cache import BuildCache, OutputRecord, digest_of, stamp, stamp_of
 from .errors import OutputError
 from .fsio import Pending, StagedWrites, output_name
 from .model import Podcast
@@ -161,16 +161,21 @@ def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:
 
 
 def write_outputs(
-    out: Path, outputs: Iterable[Output], cache: BuildCache | None = None
+    out: Path,
+    outputs: Iterable[Output],
+    cache: BuildCache | None = None,
+    while_flushing: Callable[[], None] | None = None,
 ) -> WriteReport:
     """Write every output atomically, skipping files whose bytes are already right.
 
     feed.xml is written last, so that when a new feed becomes visible every
-    file it refers to is already in place.
+    file it refers to is already in place. The cache's output records are
+    complete before `while_flushing` runs: it is called once every file is
+    staged, while their bytes go to disk and before any is renamed into place.
     """
     ordered = sorted(outputs, key=lambda o: (o.relpath == feed.FEED_PATH, o.relpath))
     try:
-        return _write_staged(out, ordered, cache)
+        return _write_staged(out, ordered, cache, while_flushing)
     except OSError as exc:
         raise OutputError(
             f"cannot write {exc.filename or out}: {exc.strerror or exc}; the published "
@@ -178,7 +183,12 @@ def write_outputs(
         ) from exc
 
 
-def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) -> WriteReport:
+def _write_staged(
+    out: Path,
+    ordered: list[Output],
+    cache: BuildCache | None,
+    while_flushing: Callable[[], None] | None,
+) -> WriteReport:
     seen: set[str] = set()
     report = WriteReport()
     jobs: list[Job] = []
@@ -206,11 +216,17 @@ def _write_staged(out: Path, ordered: list[Output], cache: BuildCache | None) ->
             else:
                 staged.adopt(pending)
                 report.written.append(output.relpath)
-        staged.commit()  # in `ordered` order: feed.xml last
-    if cache is not None:
-        for output, written, key in jobs:
-            if key is not None:
-                cache.outputs[output.relpath] = OutputRecord(key, stamp(written))
+
+        def record_stamps() -> None:
+            if cache is not None:
+                for (output, target, key), pending in zip(jobs, staged_jobs, strict=True):
+                    if key is not None:
+                        now = stamp(target) if pending is None else stamp_of(pending[2])
+                        cache.outputs[output.relpath] = OutputRecord(key, now)
+            if while_flushing is not None:
+                while_flushing()
+
+        staged.commit(meanwhile=record_stamps)  # in `ordered` order: feed.xml last
     return report
 
 

@@ -164,16 +164,24 @@ def _full_build(
     outputs = _outputs(options, out, podcast, now, cache)
     clock.lap("plan outputs")
     step(f"rendering and writing {len(outputs):,} files")
-    _write(out, outputs, cache, report, log)
+
+    def while_flushing() -> None:
+        """The cache is saved while the new files go to disk: it holds their stamps,
+        and a build killed before they are renamed leaves stamps no file has (the
+        next build renders those files again, as without a cache)."""
+        _remember_feed_items(out, upcoming, cache)
+        cache.memo = memo.used()
+        save_cache(state_dir, cache)
+
+    records_dropped = _write(out, outputs, cache, report, log, while_flushing)
     relpaths = [o.relpath for o in outputs]
     del outputs  # and with them every page's view and planner: saving reuses that memory
     clock.lap("write")
     step("recording what was published")
     report.ledger_added = _record_ledger(options, ledger, podcast, now, cache)
-    _remember_feed_items(out, upcoming, cache)
     report.episodes_in_feed = len(podcast.in_feed(now))
-    cache.memo = memo.used()
-    save_cache(state_dir, cache)
+    if report.ledger_added or records_dropped:  # the cache changed since it was saved
+        save_cache(state_dir, cache)
     written_inputs = [Path(p) for p in report.tagged] + [options.show / LEDGER_FILE]
     inputs = _restamped(inputs, options.show, written_inputs)
     _save_quick_state(options, out, state_dir, podcast, now, relpaths, cache, inputs)
@@ -335,12 +343,19 @@ def _outputs(
 
 
 def _write(
-    out: Path, outputs: list[Output], cache: BuildCache, report: BuildReport, log: Log
-) -> None:
+    out: Path,
+    outputs: list[Output],
+    cache: BuildCache,
+    report: BuildReport,
+    log: Log,
+    while_flushing: Callable[[], None],
+) -> bool:
+    """Write the outputs, remove the files of outputs gone since the last build; True
+    when that dropped records from the cache after `while_flushing` had run."""
     from .fsio import remove_stale
     from .outputs import write_outputs
 
-    written = write_outputs(out, outputs, cache)
+    written = write_outputs(out, outputs, cache, while_flushing)
     report.written, report.unchanged, report.skipped = (
         written.written,
         written.unchanged,
@@ -355,6 +370,7 @@ def _write(
         f"write: {len(written.written)} files written, {written.unchanged} unchanged, "
         f"{written.skipped} skipped unrendered, {len(report.removed_outputs)} removed"
     )
+    return bool(stale)
 
 
 def _record_ledger(
@@ -384,11 +400,12 @@ def _record_ledger(
 
 
 def _remember_feed_items(out: Path, items: dict[str, ItemFacts], cache: BuildCache) -> None:
-    """Keep the items of the feed just written (the next build's "published" side)."""
-    from .cache import stamp
+    """Keep the items of the feed being written (the next build's "published" side), by
+    the stamp the write recorded for it: it may not be renamed into place yet."""
     from .feed import FEED_PATH
 
-    written = stamp(out / FEED_PATH)
+    record = cache.outputs.get(FEED_PATH)
+    written = record.stamp if record is not None else None
     cache.feed_items = (written, items) if written is not None else None
 
 
