@@ -1,7 +1,7 @@
 """Show notes: Markdown -> safe HTML, and HTML -> plain text.
 
-cmark-gfm (CommonMark + GitHub tables/autolinks, in C: fast) renders with raw
-HTML allowed, then nh3 (the Ammonia sanitizer) keeps only harmless markup:
+cmark-gfm (CommonMark + GitHub tables/autolinks, in C: fast; see cmark_html)
+renders with raw HTML allowed, then nh3 (the Ammonia sanitizer) keeps only harmless markup:
 no <script>, no event handlers, no javascript: URLs, no iframes. The same
 HTML goes into the feed and the pages.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 import re
 
-import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from . import cmark_html
 from .memo import remembered
 
 ALLOWED_TAGS = {
@@ -90,10 +90,7 @@ def to_html(markdown: str) -> str:
     """Render Markdown show notes to sanitized HTML."""
     if not markdown:
         return ""
-    rendered = cmarkgfm.markdown_to_html_with_extensions(
-        markdown, options=_OPTIONS, extensions=_EXTENSIONS
-    )
-    return sanitize(rendered).strip()
+    return sanitize(cmark_html.render(markdown, _OPTIONS, _EXTENSIONS)).strip()
 
 
 def sanitize(fragment: str) -> str:
