@@ -37,14 +37,15 @@ def run_python(code: str, timeout: float = 60) -> subprocess.CompletedProcess[st
 def test_a_killed_worker_fails_the_run_instead_of_hanging() -> None:
     run = run_python(
         """
-        import os, signal
+        import os, signal, time
         from gaepod import parallel
         from gaepod.errors import GaepodError
         parent = os.getpid()
 
         def work(n):
-            if n == 150 and os.getpid() != parent:
+            if os.getpid() != parent:  # a helper, at the first item it takes
                 os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+            time.sleep(0.002)  # here: slow enough that the helper gets spans to take
             return n
 
         try:
@@ -114,7 +115,10 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
 def test_workers_hand_back_what_they_remembered(monkeypatch) -> None:
-    """Entries a worker computes come back whole; entries it only used, by digest."""
+    """Entries a helper computes come back whole; entries it only used, by digest; the
+    calling process, which works too, sends itself nothing. All are saved."""
+    import hashlib
+
     from gaepod import memo
 
     monkeypatch.setattr(memo, "_tables", {})
@@ -124,27 +128,28 @@ def test_workers_hand_back_what_they_remembered(monkeypatch) -> None:
 
     def square(n: int) -> str:
         sent_here = memo.recall("test.square", str(n % 100), lambda: str((n % 100) ** 2))
+        time.sleep(0.001)  # slow enough that the helper takes spans too
         return f"{os.getpid()}:{sent_here}"
 
-    received: list[memo.Shared] = []
-    results: list[str] = []
-
-    def keep(result: str) -> None:
-        results.append(result)
+    received: list[tuple[str, memo.Shared]] = []
 
     def take(outcome: tuple[str, memo.Shared]) -> None:
-        received.append(outcome[1])
-        memo.absorbing(keep)(outcome)
+        received.append(outcome)
+        memo.absorbing(lambda _result: None)(outcome)
 
     parallel.map_items(memo.sharing(square), range(300), on_result=take)
 
     assert known == "49"
-    assert {r.split(":")[0] for r in results} != {str(os.getpid())}  # workers did the work
-    # A call that used only entries its worker had already reported sends nothing.
-    parts = [shared.get("test.square", ({}, [])) for shared in received]
-    fresh = {digest for computed, _ in parts for digest in computed}
-    reused = [digest for _, digests in parts for digest in digests]
-    assert len(fresh) == 99 and len(reused) >= 1  # 7 was the parent's: sent by digest only
+    here = str(os.getpid())
+    by_helpers = [shared for result, shared in received if result.split(":")[0] != here]
+    assert by_helpers, "the helper took no span"
+    assert all(shared == {} for result, shared in received if result.split(":")[0] == here)
+    parts = [shared.get("test.square", ({}, [])) for shared in by_helpers]
+    fresh = [digest for computed, _ in parts for digest in computed]
+    reused = {digest for _, digests in parts for digest in digests}
+    seven = hashlib.blake2b(b"7", digest_size=16).digest()
+    assert fresh and len(fresh) == len(set(fresh))  # each computed entry sent once
+    assert seven not in fresh and reused <= {seven}  # the parent's own: by digest only
     assert len(memo.used()["test.square"]) == 100  # all saved, the parent's one included
 
 
@@ -163,3 +168,36 @@ def test_workers_collect_their_own_cycles_and_leave_the_parent_as_it_was() -> No
         assert not gc.isenabled() and gc.get_freeze_count() == 0
     finally:
         gc.enable()
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+def test_the_caller_works_too_unless_told_not_to() -> None:
+    here = os.getpid()
+
+    def whose(n: int) -> tuple[int, int]:
+        time.sleep(0.001)
+        return n, os.getpid()
+
+    helped = parallel.map_items(whose, range(400))
+    assert [n for n, _ in helped] == list(range(400))
+    assert here in {pid for _, pid in helped} and len({pid for _, pid in helped}) >= 2
+
+    collected = parallel.map_items(whose, range(400), caller_helps=False)
+    assert [n for n, _ in collected] == list(range(400))
+    assert here not in {pid for _, pid in collected}
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+def test_an_error_in_a_helper_is_raised_by_the_caller_as_it_was() -> None:
+    from gaepod.errors import OutputError
+
+    here = os.getpid()
+
+    def fails_in_a_helper(n: int) -> int:
+        if os.getpid() != here:
+            raise OutputError(f"cannot write item {n}: No space left on device")
+        time.sleep(0.002)
+        return n
+
+    with pytest.raises(OutputError, match="No space left on device"):
+        parallel.map_items(fails_in_a_helper, range(300))

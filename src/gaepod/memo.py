@@ -75,9 +75,13 @@ _inherited: tuple[int, dict[str, set[bytes]]] | None = None  # (pid, digests kno
 def sharing(func: Callable[[Item], Result]) -> Callable[[Item], tuple[Result, Shared]]:
     """Wrap `func` for a worker process: it also reports the entries it used (computed or
     restored), so that the parent (see absorbing) neither computes them again nor
-    forgets to save them."""
+    forgets to save them. Run by the process that wrapped it (which works on items too,
+    see parallel.py), it reports nothing: its tables have those entries already."""
+    origin = os.getpid()
 
     def run(item: Item) -> tuple[Result, Shared]:
+        if os.getpid() == origin:
+            return func(item), {}
         known = _known_to_parent()
         marks = {name: len(entries) for name, entries in _used.items()}
         result = func(item)
