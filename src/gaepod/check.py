@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -68,14 +68,18 @@ def _path_order(path: Path) -> tuple[str, ...]:
 
 
 def check_show(
-    root: Path, cache: BuildCache | None = None, stamps: Mapping[str, Stamp] | None = None
+    root: Path,
+    cache: BuildCache | None = None,
+    stamps: Mapping[str, Stamp] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> CheckResult:
     """Validate the show and every episode; never raises on bad input.
 
     With a cache, files whose inputs did not change since the last run are not
     read again (their earlier result is reused, diagnostics included). `stamps`:
     the caller's fresh scan of the show folder (by str(path)), which spares a
-    stat per file when deciding that.
+    stat per file when deciding that. `meanwhile`: work of the caller's own, done
+    while other processes read episode files (see parallel.map_items).
     """
     if not root.is_dir():
         missing = Diagnostic(
@@ -93,7 +97,8 @@ def check_show(
     context_key = repr(context)
     results = {path: _cached_episode(path, context_key, cache, stamps) for path in files}
     unread = [path for path, found in results.items() if found is None]
-    fresh = map_items(partial(_read_and_digest, show=context, digest=cache is not None), unread)
+    read = partial(_read_and_digest, show=context, digest=cache is not None)
+    fresh = map_items(read, unread, meanwhile=meanwhile)
     for path, (episode, found, digest) in zip(unread, fresh, strict=True):
         _remember_episode(path, context_key, cache, episode, found, digest)
         results[path] = (episode, found)

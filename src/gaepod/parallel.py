@@ -53,13 +53,9 @@ def worker_count() -> int:
 
 
 def can_fork() -> bool:
-    import multiprocessing
-
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-        and not multiprocessing.parent_process()
-    )
+    """Forking is safe: the platform has fork and no other thread runs here (a thread
+    holding a lock at the fork would hold it forever in the child)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def map_items(
@@ -68,15 +64,20 @@ def map_items(
     min_items: int = MIN_ITEMS,
     on_result: Callable[[Result], None] | None = None,
     caller_helps: bool = True,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Result]:
     """`[func(x) for x in items]`, spread over the CPU cores when that pays.
 
     `on_result` is called here, in order, as each result is ready (progress bars).
     `caller_helps=False`: this process only collects while one helper per core does
-    the work, for work whose memory should go when its process ends.
+    the work, for work whose memory should go when its process ends. `meanwhile`:
+    other work for this process, done first while the helpers start on the items
+    (they then take more of them); in-process, simply done first.
     """
     workers = min(worker_count(), max(1, len(items) // max(1, min_items // 2)))
     if len(items) < min_items or workers < 2 or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         results: list[Result] = []
         for item in items:
             results.append(func(item))
@@ -87,7 +88,7 @@ def map_items(
     size = max(size, -(-len(items) // MAX_SPANS))
     spans = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     spread = _Spread(func, items, spans, on_result)
-    return spread.run(workers - 1 if caller_helps else workers, caller_helps)
+    return spread.run(workers - 1 if caller_helps else workers, caller_helps, meanwhile)
 
 
 class _Spread:
@@ -109,7 +110,9 @@ class _Spread:
         self.next_span = 0  # the first span not delivered yet
         self.senders: list[int] = []  # read ends of the helpers still sending
 
-    def run(self, helpers: int, caller_helps: bool) -> list[Any]:
+    def run(
+        self, helpers: int, caller_helps: bool, meanwhile: Callable[[], None] | None
+    ) -> list[Any]:
         claims_out, claims_in = os.pipe()
         _write_all(claims_in, b"".join(_CLAIM.pack(i) for i in range(len(self.spans))))
         os.close(claims_in)
@@ -123,6 +126,8 @@ class _Spread:
                 pid, results_out = self._fork_helper()
                 children.append(pid)
                 self.senders.append(results_out)
+            if meanwhile is not None:
+                meanwhile()
             while caller_helps and (claimed := self._claim()) is not None:
                 self.done[claimed] = self._work(self.spans[claimed])
                 self._take_in(wait=False)
