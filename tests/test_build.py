@@ -523,3 +523,30 @@ def test_the_saved_cache_knows_the_ledger_written_and_the_files_removed_after_it
     published_now = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert published_now < published  # the episode's page (and more) went
     assert set(load_cache(show / ".gaepod").outputs) == published_now
+
+
+def test_a_plan_made_while_helpers_tag_is_made_again_when_files_were_tagged(
+    make_show, tmp_path: Path, monkeypatch
+) -> None:
+    """A big build plans the feed and the site while helpers examine the audio; when they
+    rewrote tags (file sizes changed), that plan is dropped and made again, so the feed
+    gives apps the enclosure lengths of the files as published."""
+    from gaepod import pipeline
+
+    show = make_show(episodes=40)  # untagged MP3s; enough for helpers
+    plans = []
+    outputs = pipeline._outputs
+    monkeypatch.setattr(pipeline, "_outputs", lambda *a: plans.append(1) or outputs(*a))
+    out = tmp_path / "public"
+
+    result = run("build", "-q", "--show", str(show), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert len(plans) == 2  # ahead, then again after tagging
+    items = feedparser.parse((out / "feed.xml").read_bytes()).entries
+    assert len(items) == 40
+    for item in items:
+        href = item.enclosures[0]["href"]
+        name = href.rsplit("/", 1)[1]
+        size = (show / "audio" / name).stat().st_size
+        assert int(item.enclosures[0]["length"]) == size, name

@@ -79,7 +79,7 @@ def check_show(
     read again (their earlier result is reused, diagnostics included). `stamps`:
     the caller's fresh scan of the show folder (by str(path)), which spares a
     stat per file when deciding that. `meanwhile`: work of the caller's own, done
-    while other processes read episode files (see parallel.map_items).
+    while other processes read episode files, if they do (see parallel.map_items).
     """
     if not root.is_dir():
         missing = Diagnostic(

@@ -72,12 +72,10 @@ def map_items(
     `caller_helps=False`: this process only collects while one helper per core does
     the work, for work whose memory should go when its process ends. `meanwhile`:
     other work for this process, done first while the helpers start on the items
-    (they then take more of them); in-process, simply done first.
+    (they then take more of them); only when helpers run: never rely on it.
     """
     workers = min(worker_count(), max(1, len(items) // max(1, min_items // 2)))
     if len(items) < min_items or workers < 2 or not can_fork():
-        if meanwhile is not None:
-            meanwhile()
         results: list[Result] = []
         for item in items:
             results.append(func(item))

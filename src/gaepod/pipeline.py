@@ -149,19 +149,26 @@ def _full_build(
         report.diff, _ = _diff(_published_items(out, cache), podcast, now)
         return report
     clock.lap("ledger")
+    planned: list[list[Output]] = []
     if options.tag_audio:
         step("tagging audio")
-        report.tagged = _tag(options, podcast, cache, log, progress)
+        tagged_podcast = podcast
+
+        def plan_ahead() -> None:  # while helpers examine the audio files (a big build)
+            planned.append(_outputs(options, out, tagged_podcast, now, cache))
+
+        report.tagged = _tag(options, podcast, cache, log, progress, plan_ahead)
         clock.lap("tag")
-        if report.tagged:  # sizes changed: read those episodes again
+        if report.tagged:  # sizes changed: read those episodes again, plan again
             result = _rechecked(options, result, report.tagged, cache, clock)
             report.check = result
             podcast = result.podcast
             assert podcast is not None
+            planned.clear()
     report.diff, upcoming = _diff(_published_items(out, cache), podcast, now)
     clock.lap("diff")
     step("planning the feed and the site")
-    outputs = _outputs(options, out, podcast, now, cache)
+    outputs = planned[0] if planned else _outputs(options, out, podcast, now, cache)
     clock.lap("plan outputs")
     step(f"rendering and writing {len(outputs):,} files")
 
@@ -302,7 +309,9 @@ def _tag(
     cache: BuildCache,
     log: Log,
     progress: Progress | None,
+    meanwhile: Callable[[], None],
 ) -> list[str]:
+    """Tag the audio files; `meanwhile`: this process's own work while helpers do."""
     from .tag import tag_show
 
     tag_options = f"id3v2.{4 if options.id3v24 else 3}"
@@ -310,7 +319,11 @@ def _tag(
     if cache.tag_options == tag_options and podcast.show.source not in cache.fresh:
         unchanged = {e.source for e in podcast.episodes if e.source not in cache.fresh}
     tag_report = tag_show(
-        podcast, id3v24=options.id3v24, progress=progress, unchanged_since_last_run=unchanged
+        podcast,
+        id3v24=options.id3v24,
+        progress=progress,
+        unchanged_since_last_run=unchanged,
+        meanwhile=meanwhile,
     )
     cache.tag_options = tag_options
     if tag_report.failures:

@@ -64,6 +64,7 @@ def tag_show(
     dry_run: bool = False,
     progress: Progress | None = None,
     unchanged_since_last_run: Collection[Path] = (),
+    meanwhile: Callable[[], None] | None = None,
 ) -> TagReport:
     """Tag every episode's local audio file; with `dry_run`, only report what would change.
 
@@ -72,6 +73,8 @@ def tag_show(
     source file is in `unchanged_since_last_run` (the build knows: neither their
     YAML, their audio nor the show changed since it last tagged them) are
     taken as tagged when the record says so, without computing their tags.
+    `meanwhile`: the caller's own work, done while other processes examine files,
+    if they do (see parallel.map_items).
     """
     show = podcast.show
     local = [e for e in podcast.episodes if e.audio.path is not None]
@@ -116,7 +119,13 @@ def tag_show(
     )
     # Files are independent: both cores examine (and rewrite) them. Workers write only
     # their own file's temp copy and swap it in; the record is kept here.
-    map_items(memo.sharing(examine), todo, min_items=32, on_result=memo.absorbing(finished))
+    map_items(
+        memo.sharing(examine),
+        todo,
+        min_items=32,
+        on_result=memo.absorbing(finished),
+        meanwhile=meanwhile,
+    )
     if not dry_run:
         state.save(show.root)
     return report
