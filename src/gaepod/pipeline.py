@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -205,7 +206,8 @@ def _checked(
 ) -> CheckResult:
     from .check import check_show
 
-    result = check_show(options.show, cache, inputs, meanwhile=_import_later_steps)
+    meanwhile = partial(_while_checking, options, cache)
+    result = check_show(options.show, cache, inputs, meanwhile=meanwhile)
     clock.lap("check")
     log(
         f"check: {result.episode_files} episode files ({cache.hits} unchanged since the "
@@ -214,11 +216,20 @@ def _checked(
     return _valid(options, result)
 
 
-def _import_later_steps() -> None:
-    """Import what tagging, the feed and the site need (~60 ms, jinja2, feedgen and lxml
-    among it) while helpers read the episodes, instead of between the steps, when this
-    process is the only one working."""
+def _while_checking(options: BuildOptions, cache: BuildCache) -> None:
+    """Work for this process while helpers read the episodes, instead of between the
+    steps, when it is the only one working: import what tagging, the feed and the site
+    need (~60 ms, jinja2, feedgen and lxml among it), and read the ledger."""
     from . import feed, feeddiff, outputs, site, tag  # noqa: F401
+    from .cache import stamp
+    from .ledger import LEDGER_FILE, read_ledger
+
+    current = stamp(options.show / LEDGER_FILE)
+    if current is None or (cache.ledger is not None and cache.ledger[0] == current):
+        return
+    ledger, diagnostics = read_ledger(options.show)
+    if not any(d.is_error for d in diagnostics):  # else _verify_ledger reads and reports it
+        cache.ledger = (current, ledger)
 
 
 def _rechecked(
