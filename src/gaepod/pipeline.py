@@ -183,7 +183,7 @@ def _full_build(
 
     records_dropped = _write(out, outputs, cache, report, log, while_flushing)
     relpaths = [o.relpath for o in outputs]
-    del outputs  # and with them every page's view and planner: saving reuses that memory
+    del outputs  # and with them every page's view and planner: not needed any more
     clock.lap("write")
     step("recording what was published")
     report.ledger_added = _record_ledger(options, ledger, podcast, now, cache)
