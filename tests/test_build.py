@@ -550,3 +550,66 @@ def test_a_plan_made_while_helpers_tag_is_made_again_when_files_were_tagged(
         name = href.rsplit("/", 1)[1]
         size = (show / "audio" / name).stat().st_size
         assert int(item.enclosures[0]["length"]) == size, name
+
+
+def test_a_first_build_fills_a_folder_beside_public_and_publishes_it_whole(
+    show: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """public/ does not exist: everything is written into a new folder beside it, which
+    becomes public/ in one rename once all is on disk; readable by a web server."""
+    from gaepod import fsio
+
+    out = tmp_path / "site" / "public"
+    seen: list[list[str]] = []
+    commit = fsio.StagedWrites.commit
+
+    def watched(self, meanwhile=None) -> None:
+        if self.in_new_folder:  # the site's files (not the tags, the ledger, the cache)
+            seen.append(sorted(p.name for p in out.parent.iterdir()))
+        commit(self, meanwhile)
+
+    monkeypatch.setattr(fsio.StagedWrites, "commit", watched)
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+
+    assert [len(names) for names in seen] == [1] and seen[0][0].startswith(".gaepod-tmp-public-")
+    assert sorted(p.name for p in out.parent.iterdir()) == ["public"]
+    assert out.stat().st_mode & 0o777 == 0o755
+    assert (out / "index.html").stat().st_mode & 0o777 == 0o644
+    assert not feedparser.parse((out / "feed.xml").read_bytes()).bozo
+    assert not list(out.rglob(".gaepod-tmp-*"))
+
+
+def test_a_first_build_that_fails_leaves_no_public_folder_and_nothing_beside_it(
+    show: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from gaepod import site
+
+    out = tmp_path / "public"
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(out / "search.json"))
+
+    monkeypatch.setattr(site, "search_index", broken)
+    result = run("build", "-q", "--show", str(show), "--out", str(out))
+
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert list(tmp_path.glob("*public*")) == []
+
+
+def test_a_folder_left_by_a_killed_first_build_is_removed_by_the_next(
+    show: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "public"
+    left = tmp_path / ".gaepod-tmp-public-k1ll3d"
+    (left / "episodes").mkdir(parents=True)
+    (left / "episodes" / "index.html").write_text("half")
+    (show / ".gaepod").mkdir()
+    (show / ".gaepod" / "unfinished").touch()  # as a killed build leaves it
+    other = tmp_path / ".gaepod-tmp-elsewhere-x"  # another folder's: not touched
+    other.mkdir()
+
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+
+    assert not left.exists() and other.is_dir()
+    assert (out / "feed.xml").is_file()

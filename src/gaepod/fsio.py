@@ -3,6 +3,8 @@
 An output file is replaced whole or not at all (temp file in the same folder,
 fsync, os.replace), keeps a web-server-readable mode, and is not touched at
 all when its bytes are already right (so mtimes, ETags and caches survive).
+An output folder that does not exist yet is filled beside it and appears
+whole, in one rename.
 """
 
 from __future__ import annotations
@@ -104,11 +106,16 @@ class StagedWrites:
     were staged (so the feed, staged last, appears last), then flushes the
     renames. Until `commit`, no published file has changed; an exception or a
     kill leaves only temp files, which `abort` or the next sweep removes.
+
+    `in_new_folder`: every target is inside a folder made for this run (see
+    new_folder), which is published whole afterwards: files are written under
+    their own names, nothing is compared or renamed, and `commit` only flushes.
     """
 
-    def __init__(self, *, durable: bool = True) -> None:
+    def __init__(self, *, durable: bool = True, in_new_folder: bool = False) -> None:
         self.pending: list[Pending] = []
         self.durable = durable
+        self.in_new_folder = in_new_folder
         self._folders: set[Path] = set()
 
     def __enter__(self) -> StagedWrites:
@@ -120,7 +127,7 @@ class StagedWrites:
 
     def stage_bytes(self, target: Path, data: bytes) -> bool:
         """Stage `data` for `target`; False (nothing staged) when it already holds it."""
-        current = _stat(target)
+        current = self._current(target)
         if current is not None and current.st_size == len(data) and _holds(target, data):
             return False
         self._stage(target, current, lambda handle: handle.write(data))
@@ -128,7 +135,7 @@ class StagedWrites:
 
     def stage_copy(self, source: Path, target: Path) -> bool:
         """Stage a copy of `source` for `target`; False when it already holds those bytes."""
-        current = _stat(target)
+        current = self._current(target)
         if (
             current is not None
             and current.st_size == os.stat(source).st_size
@@ -146,7 +153,7 @@ class StagedWrites:
     def stage_stream(self, target: Path, write: Callable[[BinaryIO], None]) -> bool:
         """Stage what `write` writes for `target` (never all in memory at once); False, and
         nothing staged, when that is what `target` already holds."""
-        current = _stat(target)
+        current = self._current(target)
         self._stage(target, current, write)
         temp_name, _target, written = self.pending[-1]
         try:
@@ -185,6 +192,10 @@ class StagedWrites:
             raise
         self.pending.append((temp_name, target, written))
 
+    def _current(self, target: Path) -> os.stat_result | None:
+        """The target's stat; None when it does not exist (in a new folder, none does)."""
+        return None if self.in_new_folder else _stat(target)
+
     def _drop_last(self) -> None:
         """Drop the file staged last (its temp file too)."""
         temp_name, _target, _written = self.pending.pop()
@@ -206,7 +217,7 @@ class StagedWrites:
             if meanwhile is not None:
                 meanwhile()
             return
-        few = len(self.pending) <= FEW_FILES
+        few = len(self.pending) <= FEW_FILES and not self.in_new_folder
         if self.durable and few:  # fsync each file: cheaper than flushing the system for one
             for temp_name, _target, _written in self.pending:
                 _fsync_path(temp_name)
@@ -214,6 +225,9 @@ class StagedWrites:
             _while_syncing(meanwhile)
         elif meanwhile is not None:
             meanwhile()
+        if self.in_new_folder:  # in place already: the folder is renamed (new_folder)
+            self.pending = []
+            return
         folders = set()
         for temp_name, target, _written in self.pending:
             os.replace(temp_name, target)
@@ -238,7 +252,35 @@ class StagedWrites:
         if folder not in self._folders:
             folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
+        if self.in_new_folder:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+            return os.open(target, flags, 0o600), str(target)
         return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
+
+
+@contextlib.contextmanager
+def new_folder(target: Path) -> Iterator[Path | None]:
+    """When `target` does not exist yet: a folder beside it to write everything in, then
+    renamed to `target` in one step once the block succeeds (a first publish appears
+    whole, and its files need no rename each), or removed when it fails. None when
+    `target` exists (or is a link): write into it file by file.
+
+    Its name starts with TEMP_PREFIX and `target`'s name: sweep_temp_files(target)
+    removes one a killed run left.
+    """
+    if os.path.lexists(target):
+        yield None
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{target.name}-", dir=target.parent))
+    try:
+        yield folder
+        folder.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+        os.rename(folder, target)  # an empty folder made meanwhile is replaced too
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    fsync_dir(target.parent)
 
 
 def _while_syncing(work: Callable[[], None] | None) -> None:
@@ -260,9 +302,15 @@ def sweep_temp_files(folder: Path, older_than_seconds: float = 0.0) -> int:
     and every temp file present is a leftover, however young.
     """
     removed = 0
-    if not folder.is_dir():
-        return 0
     cutoff = time.time() - older_than_seconds
+    # A folder new_folder was filling when its run was killed, beside `folder`.
+    with contextlib.suppress(OSError):
+        for path in folder.parent.glob(f"{TEMP_PREFIX}{folder.name}-*"):
+            if path.is_dir() and not path.is_symlink() and path.lstat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+    if not folder.is_dir():
+        return removed
     for path in folder.rglob(TEMP_PREFIX + "*"):
         with contextlib.suppress(OSError):
             if path.is_file() and path.lstat().st_mtime < cutoff:

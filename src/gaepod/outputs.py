@@ -14,7 +14,7 @@ from typing import BinaryIO
 from . import __version__, feed, memo
 from .cache import BuildCache, OutputRecord, digest_of, stamp, stamp_of
 from .errors import OutputError
-from .fsio import Pending, StagedWrites, output_name
+from .fsio import Pending, StagedWrites, new_folder, output_name
 from .model import Podcast
 from .parallel import map_items
 
@@ -175,7 +175,8 @@ def write_outputs(
     """
     ordered = sorted(outputs, key=lambda o: (o.relpath == feed.FEED_PATH, o.relpath))
     try:
-        return _write_staged(out, ordered, cache, while_flushing)
+        with new_folder(out) as folder:
+            return _write_staged(out, ordered, cache, while_flushing, folder)
     except OSError as exc:
         raise OutputError(
             f"cannot write {exc.filename or out}: {exc.strerror or exc}; the published "
@@ -188,11 +189,13 @@ def _write_staged(
     ordered: list[Output],
     cache: BuildCache | None,
     while_flushing: Callable[[], None] | None,
+    new: Path | None,
 ) -> WriteReport:
+    """`new`: a folder made for this run, renamed to `out` afterwards (fsio.new_folder)."""
     seen: set[str] = set()
     report = WriteReport()
     jobs: list[Job] = []
-    folder = str(out)
+    folder = str(new or out)
     for output in ordered:
         folded = output.relpath.casefold()
         if folded in seen:
@@ -208,8 +211,8 @@ def _write_staged(
                 report.skipped += 1
                 continue
         jobs.append((output, Path(target), key))
-    with StagedWrites() as staged:
-        staged_jobs = _stage_all(jobs)
+    with StagedWrites(in_new_folder=new is not None) as staged:
+        staged_jobs = _stage_all(jobs, staged.in_new_folder)
         for (output, _target, _key), pending in zip(jobs, staged_jobs, strict=True):
             if pending is None:
                 report.unchanged += 1
@@ -235,10 +238,11 @@ Job = tuple[Output, Path, str | None]  # what to write, where, and its key
 _SPAN = 32  # jobs a worker takes at a time
 
 
-def _stage_all(jobs: list[Job]) -> list[Pending | None]:
+def _stage_all(jobs: list[Job], in_new_folder: bool) -> list[Pending | None]:
     """Render and stage every job, on all cores for big builds; None: already current."""
+    stage = partial(_stage_span, jobs, in_new_folder=in_new_folder)
     if len(jobs) < PARALLEL_JOBS:
-        return _stage_span(jobs, range(len(jobs)))
+        return stage(range(len(jobs)))
     # Each whole-show file is a job of its own, handed out before the pages.
     long_jobs = [i for i, job in enumerate(jobs) if job[0].whole_show]
     rest = [i for i, job in enumerate(jobs) if not job[0].whole_show]
@@ -258,7 +262,7 @@ def _stage_all(jobs: list[Job]) -> list[Pending | None]:
     # while they are made, which a worker gives back when it ends (and the build was
     # no faster with this process rendering too).
     map_items(
-        memo.sharing(partial(_stage_span, jobs)),
+        memo.sharing(stage),
         spans,
         min_items=2,
         on_result=memo.absorbing(place),
@@ -267,9 +271,11 @@ def _stage_all(jobs: list[Job]) -> list[Pending | None]:
     return staged
 
 
-def _stage_span(jobs: list[Job], span: Sequence[int]) -> list[Pending | None]:
+def _stage_span(
+    jobs: list[Job], span: Sequence[int], *, in_new_folder: bool
+) -> list[Pending | None]:
     results: list[Pending | None] = []
-    with StagedWrites() as staged:
+    with StagedWrites(in_new_folder=in_new_folder) as staged:
         for index in span:
             output, target, _key = jobs[index]
             content = output.content()
