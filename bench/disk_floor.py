@@ -8,9 +8,10 @@ on the virtual machine these benchmarks ran on (ext4 without a journal),
 creating one folder or file took from 0.02 ms to 0.9 ms, the more the more
 files had been deleted in the minutes before (the file system skips recently
 freed inodes, one by one). This script repeats
-exactly that work the way gaepod's writer does it (folders, a temp file per
-file written in full, one sync, the renames, one sync), so that the table
-can show how much of "build cold" is the disk.
+exactly that work the way gaepod's writer does it for a first build (a new
+folder beside the output folder, the folders and files written in full
+under their own names, one sync, the folder renamed, its parent flushed),
+so that the table can show how much of "build cold" is the disk.
 
 usage: python bench/disk_floor.py PUBLIC SCRATCH
 Prints the seconds taken to make SCRATCH (which must not exist) like PUBLIC.
@@ -42,25 +43,25 @@ def make_like(scratch: Path, folders: list[str], files: list[tuple[str, int]]) -
     largest = max((size for _path, size in files), default=0)
     payload = memoryview(b"\x20" * largest)
     start = time.perf_counter()
-    os.mkdir(scratch)
+    new = scratch.with_name(f".floor-{scratch.name}")
+    os.mkdir(new)
     for folder in folders:
-        os.mkdir(scratch / folder)
-    staged = []
-    for number, (relpath, size) in enumerate(files):
-        target = scratch / relpath
-        temp = target.with_name(f".floor-{number}")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.mkdir(new / folder)
+    for relpath, size in files:
+        fd = os.open(new / relpath, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             written = 0
             while written < size:
                 written += os.write(fd, payload[written:size])
         finally:
             os.close(fd)
-        staged.append((temp, target))
     os.sync()
-    for temp, target in staged:
-        os.replace(temp, target)
-    os.sync()
+    os.rename(new, scratch)
+    parent = os.open(scratch.parent, os.O_RDONLY)
+    try:
+        os.fsync(parent)
+    finally:
+        os.close(parent)
     return time.perf_counter() - start
 
 
