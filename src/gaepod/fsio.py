@@ -296,7 +296,8 @@ def _while_syncing(work: Callable[[], None] | None) -> None:
 
 
 def sweep_temp_files(folder: Path, older_than_seconds: float = 0.0) -> int:
-    """Delete temp files a killed run left behind; returns how many.
+    """Delete temp files a killed run left in `folder`, and the folder new_folder was
+    filling beside it; returns how many.
 
     Call it while holding the show's lock: then no other gaepod run is writing,
     and every temp file present is a leftover, however young.
