@@ -613,3 +613,15 @@ def test_a_folder_left_by_a_killed_first_build_is_removed_by_the_next(
 
     assert not left.exists() and other.is_dir()
     assert (out / "feed.xml").is_file()
+
+
+def test_verbose_build_counts_the_episodes_read_again(show: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
+    source = show / "003-lukasz-wisniewski-archives-empires-uses-of-history.yaml"
+    source.write_text(source.read_text().replace("the Uses of History", "the Uses of Memory"))
+
+    result = run("build", "--verbose", "--show", str(show), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert "check: 9 episode files (8 unchanged since the last build)" in result.stderr
