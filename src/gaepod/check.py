@@ -24,6 +24,7 @@ class CheckResult:
     podcast: Podcast | None  # None when the show has errors
     diagnostics: list[Diagnostic] = field(default_factory=list)
     episode_files: int = 0
+    read_again: int = 0  # episode files read (not taken from the cache)
 
     @property
     def is_ok(self) -> bool:
@@ -116,7 +117,7 @@ def check_show(
     episodes.sort(key=Episode.sort_key)
     podcast = Podcast(show, tuple(episodes)) if show is not None else None
     diagnostics.sort(key=sort_key)
-    return CheckResult(podcast, diagnostics, len(files))
+    return CheckResult(podcast, diagnostics, len(files), len(unread))
 
 
 def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Path]) -> CheckResult:
@@ -149,7 +150,12 @@ def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Pat
             diagnostics.extend(audio_problems(episode))
     diagnostics.extend(d for d in cross_file_problems(present) if d.path in fresh)
     diagnostics.sort(key=sort_key)
-    return CheckResult(Podcast(show, tuple(present)), diagnostics, result.episode_files)
+    return CheckResult(
+        Podcast(show, tuple(present)),
+        diagnostics,
+        result.episode_files,
+        result.read_again + len(fresh),
+    )
 
 
 def _read_show(

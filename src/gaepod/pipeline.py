@@ -205,15 +205,13 @@ def _checked(
     clock: _Stopwatch,
 ) -> CheckResult:
     from .check import check_show
-    from .validate_show import SHOW_FILE
 
     meanwhile = partial(_while_checking, options, cache)
     result = check_show(options.show, cache, inputs, meanwhile=meanwhile)
     clock.lap("check")
-    read_again = len(cache.fresh - {options.show / SHOW_FILE})  # the show file is no episode
     log(
         f"check: {result.episode_files} episode files "
-        f"({result.episode_files - read_again} unchanged since the last build), "
+        f"({result.episode_files - result.read_again} unchanged since the last build), "
         f"{len(result.errors)} errors, {len(result.warnings)} warnings"
     )
     return _valid(options, result)
