@@ -243,7 +243,8 @@ def _stage_all(jobs: list[Job], in_new_folder: bool) -> list[Pending | None]:
     stage = partial(_stage_span, jobs, in_new_folder=in_new_folder)
     if len(jobs) < PARALLEL_JOBS:
         return stage(range(len(jobs)))
-    # Each whole-show file is a job of its own, handed out before the pages.
+    # Each whole-show file is a batch of its own, at the front: the first process to
+    # take work starts on them, before any page.
     long_jobs = [i for i, job in enumerate(jobs) if job[0].whole_show]
     rest = [i for i, job in enumerate(jobs) if not job[0].whole_show]
     spans: list[Sequence[int]] = [[i] for i in long_jobs]
