@@ -31,8 +31,17 @@ JPEG_QUALITY = 70
 
 # A4 = 440 Hz; semitone offsets of a pentatonic-ish palette.
 _NOTE_NAMES = {
-    "C4": -9, "D4": -7, "E4": -5, "G4": -2, "A4": 0, "B4": 2,
-    "C5": 3, "D5": 5, "E5": 7, "G5": 10, "A5": 12,
+    "C4": -9,
+    "D4": -7,
+    "E4": -5,
+    "G4": -2,
+    "A4": 0,
+    "B4": 2,
+    "C5": 3,
+    "D5": 5,
+    "E5": 7,
+    "G5": 10,
+    "A5": 12,
 }
 
 
@@ -118,23 +127,31 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default()
 
 
-def _centered(draw: ImageDraw.ImageDraw, y: int, text: str, size: int,
-              fill: tuple[int, int, int], stroke: int = 0) -> None:
+def _centered(
+    draw: ImageDraw.ImageDraw,
+    y: int,
+    text: str,
+    size: int,
+    fill: tuple[int, int, int],
+    stroke: int = 0,
+) -> None:
     """Draw ``text`` horizontally centred with its ink top at ``y``.
 
     A stroke in the fill colour fakes a bold weight with the regular font.
     """
     font = _font(size)
-    left, top, right, _ = draw.textbbox((0, 0), text, font=font,
-                                             stroke_width=stroke)
+    left, top, right, _ = draw.textbbox((0, 0), text, font=font, stroke_width=stroke)
     x = (ART_SIZE - (right - left)) // 2 - left
-    draw.text((x, y - top), text, font=font, fill=fill,
-              stroke_width=stroke, stroke_fill=fill)
+    draw.text((x, y - top), text, font=font, fill=fill, stroke_width=stroke, stroke_fill=fill)
 
 
-def draw_art(lines: list[tuple[str, int]], tagline: str,
-             bg: tuple[int, int, int], fg: tuple[int, int, int],
-             accent: tuple[int, int, int]) -> Image.Image:
+def draw_art(
+    lines: list[tuple[str, int]],
+    tagline: str,
+    bg: tuple[int, int, int],
+    fg: tuple[int, int, int],
+    accent: tuple[int, int, int],
+) -> Image.Image:
     """Flat, bold show art: a crossroads (two bands), currents (stripes)
     and a framed title plate.
 
@@ -153,8 +170,12 @@ def draw_art(lines: list[tuple[str, int]], tagline: str,
         d.rectangle([0, y, s - 1, y + 31], fill=accent if i % 2 == 0 else fg)
     # framed title plate
     d.rectangle([96, 336, s - 97, 1071], fill=bg)
-    for box in ([96, 336, s - 97, 351], [96, 1056, s - 97, 1071],
-                [96, 336, 111, 1071], [s - 112, 336, s - 97, 1071]):
+    for box in (
+        [96, 336, s - 97, 351],
+        [96, 1056, s - 97, 1071],
+        [96, 336, 111, 1071],
+        [s - 112, 336, s - 97, 1071],
+    ):
         d.rectangle(box, fill=fg)
     y = 400 if len(lines) == 3 else 450
     for text, size in lines:
@@ -167,20 +188,33 @@ def draw_art(lines: list[tuple[str, int]], tagline: str,
 
 def save_jpeg(img: Image.Image, path: Path) -> None:
     """Baseline (non-progressive) JPEG, 4:2:0, no EXIF or ICC profile."""
-    img.save(path, "JPEG", quality=JPEG_QUALITY, optimize=True,
-             progressive=False, subsampling="4:2:0")
+    img.save(
+        path, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=False, subsampling="4:2:0"
+    )
 
 
 ART: dict[str, dict] = {
-    "cover": dict(lines=[("CROSSROADS", 140), ("& CURRENTS", 140)],
-                  tagline="GEOPOLITICS · ECONOMICS · HISTORY · TECH",
-                  bg=(16, 42, 67), fg=(244, 236, 216), accent=(214, 122, 44)),
-    "003": dict(lines=[("CROSSROADS", 120), ("& CURRENTS", 120), ("EP. 3", 150)],
-                tagline="THE ARCHIVE ISSUE",
-                bg=(44, 62, 42), fg=(240, 233, 210), accent=(176, 58, 46)),
-    "006": dict(lines=[("CROSSROADS", 120), ("& CURRENTS", 120), ("EP. 6", 150)],
-                tagline="LITIO · AGUA · ANDES",
-                bg=(92, 26, 44), fg=(250, 240, 224), accent=(232, 178, 58)),
+    "cover": dict(
+        lines=[("CROSSROADS", 140), ("& CURRENTS", 140)],
+        tagline="GEOPOLITICS · ECONOMICS · HISTORY · TECH",
+        bg=(16, 42, 67),
+        fg=(244, 236, 216),
+        accent=(214, 122, 44),
+    ),
+    "003": dict(
+        lines=[("CROSSROADS", 120), ("& CURRENTS", 120), ("EP. 3", 150)],
+        tagline="THE ARCHIVE ISSUE",
+        bg=(44, 62, 42),
+        fg=(240, 233, 210),
+        accent=(176, 58, 46),
+    ),
+    "006": dict(
+        lines=[("CROSSROADS", 120), ("& CURRENTS", 120), ("EP. 6", 150)],
+        tagline="LITIO · AGUA · ANDES",
+        bg=(92, 26, 44),
+        fg=(250, 240, 224),
+        accent=(232, 178, 58),
+    ),
 }
 
 

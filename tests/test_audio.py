@@ -13,8 +13,8 @@ import pytest
 from mutagen.id3 import APIC, ID3, TIT2, TSSE
 
 from conftest import _frame_length, episode_yaml, mp3_bytes
-from gaepod.audio import audio_problems, payload_digest, probe
-from gaepod.check import CheckResult, check_show
+from gaepod.show.check import CheckResult, check_show
+from gaepod.show.probe import audio_problems, payload_digest, probe
 
 FIXTURES = Path(__file__).parent / "fixtures"
 M4A_MONO = FIXTURES / "aac-mono-44k.m4a"

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import episode_yaml
-from gaepod.cli import app
+from gaepod.cli.app import app
 from gaepod.errors import OutputError
 
 NOW = "2026-11-24T12:00:00+0000"
@@ -117,7 +117,7 @@ def test_an_episode_edited_while_a_build_runs_is_published_by_the_next(
 ) -> None:
     """The no-op test compares stamps from before the build read anything: an edit made
     while it ran must not look already published."""
-    from gaepod import pipeline
+    from gaepod.publish import pipeline
 
     out = tmp_path / "public"
     source = show / "006-jose-nunez-litio-agua-soberania.yaml"
@@ -146,7 +146,8 @@ def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
     show: Path, tmp_path: Path, monkeypatch
 ) -> None:
     """Pages rendered in worker processes leave their search entries in the cache."""
-    from gaepod import outputs, site_search
+    from gaepod.publish import outputs
+    from gaepod.site import search as site_search
 
     out = tmp_path / "public"
     monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)  # the example show is small: fork anyway
@@ -179,7 +180,7 @@ def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
 def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
     show: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from gaepod import feed
+    from gaepod.feed import render as feed
 
     out = tmp_path / "public"
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
@@ -214,7 +215,7 @@ def test_deleting_the_cache_between_builds_of_one_process_only_costs_time(
     """`gaepod serve --watch` builds again and again in one process; the user may delete
     episodes/.gaepod meanwhile (the README says it only costs time), also before this
     process has compiled a template itself (workers rendered the first build)."""
-    from gaepod import outputs
+    from gaepod.publish import outputs
 
     out = tmp_path / "public"
     with monkeypatch.context() as patch:
@@ -329,9 +330,9 @@ def test_switching_output_folder_never_deletes_files_there(show: Path, tmp_path:
 
 def test_recheck_after_tagging_equals_a_full_check(make_show) -> None:
     """The build re-reads only re-tagged episodes; the result must be the full check's."""
-    from gaepod.cache import BuildCache
-    from gaepod.check import check_show, recheck
-    from gaepod.tag import tag_show
+    from gaepod.audio.tag import tag_show
+    from gaepod.show.check import check_show, recheck
+    from gaepod.speed.cache import BuildCache
 
     twin = episode_yaml(4, guid="same-guid", draft="true")  # a draft sharing a guid: a warning
     root = make_show(4, files={"003-episode.yaml": episode_yaml(3, guid="same-guid"),
@@ -359,8 +360,9 @@ def test_files_rendered_on_all_cores_are_put_in_place_in_order_feed_last(
 ) -> None:
     """Workers render the long jobs (feed, search index) first; the renames still follow
     the sorted order, with the feed last, and every file gets its own bytes."""
-    from gaepod import fsio, outputs
-    from gaepod.outputs import Output, write_outputs
+    from gaepod import fsio
+    from gaepod.publish import outputs
+    from gaepod.publish.outputs import Output, write_outputs
 
     monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)
     renamed: list[str] = []
@@ -399,8 +401,8 @@ def test_files_staged_by_workers_get_the_mode_of_the_file_they_replace(
 ) -> None:
     """New files are world-readable (a web server reads them); a rewritten one keeps the
     mode its owner gave it. Workers set it: the commit only renames."""
-    from gaepod import outputs
-    from gaepod.outputs import Output, write_outputs
+    from gaepod.publish import outputs
+    from gaepod.publish.outputs import Output, write_outputs
 
     monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)
     pages = [Output(f"p/{i:03d}/index.html", data=b"first") for i in range(70)]
@@ -443,9 +445,9 @@ def test_a_build_marks_the_feed_and_the_search_index_as_made_from_every_episode(
 ) -> None:
     from datetime import datetime
 
-    from gaepod import pipeline
-    from gaepod.cache import BuildCache
-    from gaepod.check import check_show
+    from gaepod.publish import pipeline
+    from gaepod.show.check import check_show
+    from gaepod.speed.cache import BuildCache
 
     podcast = check_show(show).podcast
     assert podcast is not None
@@ -477,7 +479,7 @@ def test_work_done_while_the_files_flush_sees_none_renamed_and_can_stop_the_comm
     """write_outputs runs `while_flushing` (the build saves its cache there) after every
     file is staged and before any is renamed; when it fails, nothing is published."""
     from gaepod.fsio import TEMP_PREFIX
-    from gaepod.outputs import Output, write_outputs
+    from gaepod.publish.outputs import Output, write_outputs
 
     relpaths = [f"p/{i:02d}/index.html" for i in range(20)]  # more than FEW_FILES: one sync
     seen: list[tuple[int, int]] = []
@@ -504,7 +506,7 @@ def test_the_saved_cache_knows_the_ledger_written_and_the_files_removed_after_it
 ) -> None:
     """The cache is saved while the new files flush, before the ledger is written and
     stale files removed; it is saved again when either changed what it holds."""
-    from gaepod.cache import load_cache, stamp
+    from gaepod.speed.cache import load_cache, stamp
 
     out = tmp_path / "public"
     (show / "published.yaml").unlink(missing_ok=True)  # the first build writes the ledger
@@ -531,7 +533,7 @@ def test_a_plan_made_while_helpers_tag_is_made_again_when_files_were_tagged(
     """A big build plans the feed and the site while helpers examine the audio; when they
     rewrote tags (file sizes changed), that plan is dropped and made again, so the feed
     gives apps the enclosure lengths of the files as published."""
-    from gaepod import pipeline
+    from gaepod.publish import pipeline
 
     show = make_show(episodes=40)  # untagged MP3s; enough for helpers
     plans = []
@@ -582,7 +584,7 @@ def test_a_first_build_fills_a_folder_beside_public_and_publishes_it_whole(
 def test_a_first_build_that_fails_leaves_no_public_folder_and_nothing_beside_it(
     show: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from gaepod import site
+    from gaepod.site import plan as site
 
     out = tmp_path / "public"
 

@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from gaepod import cache as cache_module
-from gaepod.cache import CACHE_FILE, SHARDS, BuildCache, ValidationRecord, load_cache, save_cache
+from gaepod.speed import cache as cache_module
+from gaepod.speed.cache import (
+    CACHE_FILE,
+    SHARDS,
+    BuildCache,
+    ValidationRecord,
+    load_cache,
+    save_cache,
+)
 
 
 def record(path: Path, note: str = "") -> ValidationRecord:
@@ -102,7 +109,7 @@ def test_a_damaged_cache_file_means_no_cache(tmp_path: Path, damage: str) -> Non
 
 def test_episodes_are_hashed_for_the_cache_only_when_there_is_one(make_show, monkeypatch) -> None:
     """`gaepod check` keeps no cache: it does not pay for the digests a build keeps."""
-    from gaepod import check as check_module
+    from gaepod.show import check as check_module
 
     hashed: list[object] = []
     digest_of = check_module.digest_of

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml
-from gaepod.cli import app
+from gaepod.cli.app import app
 
 NOW = "2026-01-01T00:00:00+0000"
 DIAGNOSTIC_LINE = re.compile(

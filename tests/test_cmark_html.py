@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaepod import cmark_html
-from gaepod.notes import _EXTENSIONS, _OPTIONS
+from gaepod.show import cmark as cmark_html
+from gaepod.show.notes import _EXTENSIONS, _OPTIONS
 
 PIECES = [
     "# Title\n",
@@ -45,7 +45,7 @@ def test_same_html_as_cmarkgfm(parts: list[str]) -> None:
 
 
 def test_the_bundled_shows_notes_render_as_with_cmarkgfm(example_copy: Path) -> None:
-    from gaepod.check import check_show
+    from gaepod.show.check import check_show
 
     podcast = check_show(example_copy).podcast
     assert podcast is not None

@@ -15,12 +15,12 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml, mp3_bytes
-from gaepod import feed as feed_module
 from gaepod import fsio
-from gaepod.build import Options, publish_feed, run_check
-from gaepod.check import check_show
 from gaepod.errors import InvalidShowError, OutputError
-from gaepod.feed import render
+from gaepod.feed import render as feed_module
+from gaepod.feed.render import render
+from gaepod.publish.commands import Options, publish_feed, run_check
+from gaepod.show.check import check_show
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -250,7 +250,7 @@ def test_refuses_output_inside_the_show(make_show) -> None:
 
 def test_check_warns_when_the_feed_gets_too_large(make_show, monkeypatch) -> None:
     root = make_show(2)
-    monkeypatch.setattr("gaepod.build.LARGE_FEED_BYTES", 1000)
+    monkeypatch.setattr("gaepod.publish.commands.LARGE_FEED_BYTES", 1000)
     result = run_check(Options(show=root, out=Path("unused"), now=NOW))
     assert result.is_ok
     assert [d.code for d in result.warnings] == ["W180"]
@@ -335,7 +335,7 @@ def test_pubdates_compared_are_written_as_feedgen_writes_them() -> None:
     """build --diff compares this text with the pubDate of the feed on disk."""
     from feedgen.util import formatRFC2822
 
-    from gaepod.feeddiff import rfc2822
+    from gaepod.feed.diff import rfc2822
 
     zones = [timezone.utc, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=45))]
     start = datetime(1999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)

@@ -18,13 +18,13 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from conftest import REPO
-from gaepod.build import Options, publish_feed
-from gaepod.check import check_show
-from gaepod.cli import app
+from gaepod.cli.app import app
 from gaepod.fsio import locked
-from gaepod.importer import FeedImportError, ImportReport, import_feed
-from gaepod.validate_episode import EPISODE_FIELDS, GUEST_FIELDS
-from gaepod.validate_show import PODCAST_GUID_NAMESPACE, SHOW_FIELDS
+from gaepod.importer.feed_import import FeedImportError, ImportReport, import_feed
+from gaepod.publish.commands import Options, publish_feed
+from gaepod.show.check import check_show
+from gaepod.show.episode import EPISODE_FIELDS, GUEST_FIELDS
+from gaepod.show.podcast import PODCAST_GUID_NAMESPACE, SHOW_FIELDS
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 EPISODE_KEYS = {*EPISODE_FIELDS, *SHOW_FIELDS, *GUEST_FIELDS, "start", "category", "subcategory"}

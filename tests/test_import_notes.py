@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from gaepod.import_notes import looks_like_html, notes_from_feed, plain_text
-from gaepod.import_yaml import dump
-from gaepod.notes import sanitize, to_html, to_text
+from gaepod.importer.notes import looks_like_html, notes_from_feed, plain_text
+from gaepod.importer.yaml_text import dump
+from gaepod.show.notes import sanitize, to_html, to_text
 
 STRUCTURE = ("<h1", "<h2", "<ul", "<ol", "<li", "<pre", "<blockquote", "<em", "<strong", "<a ")
 STRUCTURE += ("<table", "<del", "<code", "<hr", "<img")

@@ -14,10 +14,10 @@ import pytest
 from lxml import etree
 
 from conftest import REPO
-from gaepod.build import Options, publish_feed, run_check
-from gaepod.check import check_show
-from gaepod.importer import ImportReport, import_feed
-from gaepod.notes import sanitize, to_html, to_text
+from gaepod.importer.feed_import import ImportReport, import_feed
+from gaepod.publish.commands import Options, publish_feed, run_check
+from gaepod.show.check import check_show
+from gaepod.show.notes import sanitize, to_html, to_text
 
 REALFEEDS = REPO.parent / "shared" / "realfeeds"
 FEEDS = sorted(REALFEEDS.glob("*.xml"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gaepod.import_values import (
+from gaepod.importer.values import (
     enclosure_type,
     format_clock,
     map_category,
@@ -19,8 +19,8 @@ from gaepod.import_values import (
     parse_flag,
     parse_length,
 )
-from gaepod.import_yaml import dump
-from gaepod.load import Scalar, parse_document
+from gaepod.importer.yaml_text import dump
+from gaepod.show.load import Scalar, parse_document
 
 
 def zone(hours: float) -> timezone:

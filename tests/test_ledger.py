@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import episode_yaml
-from gaepod.check import check_show
-from gaepod.ledger import Ledger, LedgerEntry, compare, read_ledger, render_ledger
+from gaepod.show.check import check_show
+from gaepod.show.ledger import Ledger, LedgerEntry, compare, read_ledger, render_ledger
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 
@@ -105,7 +105,7 @@ def test_a_ledger_gaepod_wrote_reads_the_same_quickly_as_carefully(
 ) -> None:
     """The quick reader takes what it can prove it reads like the YAML reader; the rest
     (text the careful reader strips, or refuses) goes the careful way."""
-    from gaepod import ledger as ledger_module
+    from gaepod.show import ledger as ledger_module
 
     root = make_show(1)
     entries = [
@@ -151,7 +151,7 @@ def test_a_ledger_edited_by_hand_is_read_carefully_with_line_numbers(make_show) 
 
 
 def test_a_ledger_in_another_order_or_with_a_guid_twice_is_read_carefully(make_show) -> None:
-    from gaepod import ledger as ledger_module
+    from gaepod.show import ledger as ledger_module
 
     first = LedgerEntry("guid-1", "001-x.yaml", "https://cdn.example/1.mp3", NOW, "One")
     second = LedgerEntry(
@@ -170,7 +170,7 @@ def test_a_ledger_in_another_order_or_with_a_guid_twice_is_read_carefully(make_s
 
 
 def test_a_ledger_beyond_its_size_cap_is_called_damaged(tmp_path: Path, monkeypatch) -> None:
-    from gaepod import ledger as ledger_module
+    from gaepod.show import ledger as ledger_module
 
     entry = LedgerEntry("guid-1", "001.yaml", "https://example.org/1.mp3", NOW, "A title")
     (tmp_path / "published.yaml").write_bytes(render_ledger(Ledger({"guid-1": entry})))

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import episode_yaml
-from gaepod.check import check_show
 from gaepod.errors import Diagnostic
-from gaepod.fields import FieldReader
-from gaepod.load import (
+from gaepod.show.check import check_show
+from gaepod.show.fields import FieldReader
+from gaepod.show.load import (
     MAX_FILE_BYTES,
     Document,
     Mapping,

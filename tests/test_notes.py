@@ -13,7 +13,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaepod.notes import to_html, to_text
+from gaepod.show.notes import to_html, to_text
 
 # The straightforward definition to_text keeps to (what gaepod shipped first).
 _TAG = re.compile(r"<[^>]*>")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gaepod import parallel
+from gaepod.speed import parallel
 
 
 def test_results_come_back_in_order_from_workers_and_in_process() -> None:
@@ -38,7 +38,7 @@ def test_a_killed_worker_fails_the_run_instead_of_hanging() -> None:
     run = run_python(
         """
         import os, signal, time
-        from gaepod import parallel
+        from gaepod.speed import parallel
         from gaepod.errors import GaepodError
         parent = os.getpid()
 
@@ -68,7 +68,7 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
             textwrap.dedent(
                 f"""
                 import os, time
-                from gaepod import parallel
+                from gaepod.speed import parallel
 
                 def work(n):
                     with open({str(pids)!r}, "a") as handle:
@@ -119,7 +119,7 @@ def test_workers_hand_back_what_they_remembered(monkeypatch) -> None:
     calling process, which works too, sends itself nothing. All are saved."""
     import hashlib
 
-    from gaepod import memo
+    from gaepod.speed import memo
 
     monkeypatch.setattr(memo, "_tables", {})
     monkeypatch.setattr(memo, "_used", {})

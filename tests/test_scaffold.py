@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import mp3_bytes
-from gaepod.check import check_show
 from gaepod.errors import GaepodError
-from gaepod.scaffold import create_episode
+from gaepod.show.check import check_show
+from gaepod.show.scaffold import create_episode
 
 NOW = datetime(2026, 11, 24, 12, 7, 30, tzinfo=timezone.utc)
 

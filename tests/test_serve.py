@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gaepod.serve import make_server
+from gaepod.publish.serve import make_server
 
 
 @pytest.fixture

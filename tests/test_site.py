@@ -16,14 +16,14 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml
-from gaepod import site as site_module
-from gaepod import site_search
-from gaepod.build import Options, publish_site, run_check
-from gaepod.check import check_show
-from gaepod.cli import app
+from gaepod.cli.app import app
 from gaepod.errors import InvalidShowError
 from gaepod.model import Podcast
-from gaepod.site import plan_site, render_site
+from gaepod.publish.commands import Options, publish_site, run_check
+from gaepod.show.check import check_show
+from gaepod.site import plan as site_module
+from gaepod.site import search as site_search
+from gaepod.site.plan import plan_site, render_site
 from site_tools import links_of
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
@@ -486,7 +486,7 @@ def test_planning_renders_nothing(make_show, monkeypatch) -> None:
         raise AssertionError("plan_site rendered a page")
 
     monkeypatch.setattr(site_module.Environment, "get_template", no_rendering)
-    monkeypatch.setattr("gaepod.site_views.to_html", no_rendering)
+    monkeypatch.setattr("gaepod.site.views.to_html", no_rendering)
     pages = plan_site(podcast, NOW)
     assert all(len(page.key) == 32 for page in pages)
 

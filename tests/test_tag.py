@@ -24,12 +24,12 @@ from mutagen.mp4 import MP4, MP4FreeForm
 from tinytag import TinyTag
 
 from conftest import SHOW_YAML, episode_yaml, jpeg_bytes, mp3_bytes
-from gaepod.audio import payload_digest
-from gaepod.build import Options, publish_feed, tag_audio
-from gaepod.check import check_show
+from gaepod.audio.tag import TagReport, needs_tagging, tag_show
 from gaepod.errors import InvalidShowError
 from gaepod.model import Podcast
-from gaepod.tag import TagReport, needs_tagging, tag_show
+from gaepod.publish.commands import Options, publish_feed, tag_audio
+from gaepod.show.check import check_show
+from gaepod.show.probe import payload_digest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHAPTERS = """
@@ -258,9 +258,9 @@ def test_rerun_without_the_record_compares_the_tags_and_writes_nothing(
 @pytest.mark.parametrize("version", [3, 4], ids=["id3v23", "id3v24"])
 def test_byte_comparison_agrees_with_the_full_comparison(show: Path, version: int) -> None:
     """holds_exactly answers from raw frames; it may only say "right" where changes() does."""
-    from gaepod import tag_id3
-    from gaepod.tag import _cover
-    from gaepod.tag_wanted import wanted_tags
+    from gaepod.audio import id3 as tag_id3
+    from gaepod.audio.tag import _cover
+    from gaepod.audio.wanted import wanted_tags
 
     tag(show, id3v24=version == 4)
     podcast = podcast_of(show)
@@ -447,7 +447,7 @@ def test_unreadable_file_is_reported_and_left_untouched(show: Path) -> None:
 def test_audio_is_read_again_before_tagging_only_when_it_changed_since_the_check(
     show: Path, monkeypatch
 ) -> None:
-    from gaepod import tag as tag_module
+    from gaepod.audio import tag as tag_module
 
     podcast = podcast_of(show)
     probed: list[str] = []
@@ -520,7 +520,7 @@ def test_files_tagged_by_the_last_run_are_not_worked_out_again(show: Path, monke
     """Tagging changes a file's size, mtime and embedded art; its record must still say
     'tagged from these inputs' to the next run, which then neither computes the wanted
     tags nor opens the audio."""
-    from gaepod import tag as tag_module
+    from gaepod.audio import tag as tag_module
 
     assert len(tag(show).changed) == 2
     worked_out: list[str] = []

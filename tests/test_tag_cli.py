@@ -11,8 +11,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from conftest import episode_yaml
-from gaepod import tag_id3
-from gaepod.cli import _tag_progress, app
+from gaepod.audio import id3 as tag_id3
+from gaepod.cli.app import _tag_progress, app
 from gaepod.fsio import locked
 
 ID3_FRAMES = (

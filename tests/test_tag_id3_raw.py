@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from mutagen.id3 import ID3
 
 from conftest import jpeg_bytes, mp3_bytes
-from gaepod import tag_id3, tag_id3_raw
-from gaepod.tag_wanted import ChapterTag, Cover, WantedTags
+from gaepod.audio import id3 as tag_id3
+from gaepod.audio import id3_raw as tag_id3_raw
+from gaepod.audio.wanted import ChapterTag, Cover, WantedTags
 
 BASE = WantedTags(
     title="Ada Example: Systems, People, & Podcasts?",

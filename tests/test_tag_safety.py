@@ -15,10 +15,10 @@ import mutagen.id3._file
 import pytest
 
 from conftest import episode_yaml, mp3_bytes
-from gaepod import tag_id3
-from gaepod.build import Options, tag_audio
-from gaepod.check import check_show
-from gaepod.tag import tag_show
+from gaepod.audio import id3 as tag_id3
+from gaepod.audio.tag import tag_show
+from gaepod.publish.commands import Options, tag_audio
+from gaepod.show.check import check_show
 
 GAEPOD = Path(sys.executable).with_name("gaepod")
 
@@ -118,8 +118,8 @@ KILLER = """
 import io, os, signal, sys
 from pathlib import Path
 import mutagen.id3._file, shutil
-from gaepod import tag_write
-from gaepod.build import Options, tag_audio
+from gaepod.audio import write as tag_write
+from gaepod.publish.commands import Options, tag_audio
 
 root, mode, nth = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 calls = 0

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import SHOW_YAML, episode_yaml, jpeg_bytes, mp3_bytes
-from gaepod.check import CheckResult, check_show
 from gaepod.errors import Diagnostic
 from gaepod.model import Episode
+from gaepod.show.check import CheckResult, check_show
 
 NOISE = random.Random(20240230).randbytes(4096)  # fixed, so no run finds an MPEG frame by luck
 

@@ -1,0 +1,94 @@
+"""`gaepod list`: every episode file with its status at a given moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..model import Status
+from ..show.check import check_show
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    file: str
+    number: int | None
+    season: int | None
+    date: datetime | None
+    title: str
+    duration_seconds: int | None
+    status: str  # published | scheduled | draft | invalid
+    tagged: bool | None  # None: remote audio or not known
+    problems: int  # errors (or draft warnings) found in the file
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "number": self.number,
+            "season": self.season,
+            "date": self.date.isoformat() if self.date else None,
+            "title": self.title,
+            "duration": self.duration_seconds,
+            "status": self.status,
+            "tagged": self.tagged,
+            "problems": self.problems,
+        }
+
+
+def list_episodes(show: Path, now: datetime) -> list[EpisodeRow]:
+    """Valid episodes newest first, then every file that is invalid (by name)."""
+    from ..audio.tag import untagged
+
+    result = check_show(show)
+    problems: dict[Path, int] = {}
+    for diagnostic in result.diagnostics:
+        if diagnostic.is_error or diagnostic.message.startswith("draft: "):
+            problems[diagnostic.path] = problems.get(diagnostic.path, 0) + 1
+    rows = []
+    valid_files = set()
+    podcast = result.podcast
+    episodes = sorted(podcast.episodes if podcast else (), key=lambda e: e.sort_key(), reverse=True)
+    not_tagged = {e.source for e in untagged(episodes, podcast.show)} if podcast else set()
+    for episode in episodes:
+        valid_files.add(episode.source)
+        status = episode.status(now)
+        if status is Status.PUBLISHED and problems.get(episode.source):
+            status_name = "invalid"
+        else:
+            status_name = status.value
+        rows.append(
+            EpisodeRow(
+                file=episode.source.name,
+                number=episode.number,
+                season=episode.season,
+                date=episode.date,
+                title=episode.title,
+                duration_seconds=episode.audio.duration_seconds,
+                status=status_name,
+                tagged=None if episode.audio.is_remote else episode.source not in not_tagged,
+                problems=problems.get(episode.source, 0),
+            )
+        )
+    from ..show.check import episode_files
+
+    for path in episode_files(show):
+        if path in valid_files:
+            continue
+        is_draft = any(
+            d.path == path and d.message.startswith("draft: ") for d in result.diagnostics
+        )
+        rows.append(
+            EpisodeRow(
+                file=path.name,
+                number=None,
+                season=None,
+                date=None,
+                title="",
+                duration_seconds=None,
+                status="draft" if is_draft else "invalid",
+                tagged=None,
+                problems=problems.get(path, 0),
+            )
+        )
+    return rows

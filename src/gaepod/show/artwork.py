@@ -1,0 +1,108 @@
+"""Validation of cover art fields (show and episode) against Apple's rules."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from ..model import Artwork
+from ..paths import PathError, public_relpath, resolve_inside, url_join
+from .fields import FieldReader
+from .images import ImageProbeError, probe_image
+from .load import Node
+
+MIN_SIDE = 1400
+MAX_SIDE = 3000
+LARGE_ART_BYTES = 512 * 1024
+
+
+def read_artwork(
+    reader: FieldReader, node: Node | None, field: str, base_dir: Path, root: Path, link: str
+) -> Artwork | None:
+    """A local JPEG/PNG inside the show (checked from its header) or an absolute URL."""
+    value = reader.text(node, field)
+    if value is None:
+        return None
+    if "://" in value:
+        url = reader.url(node, field)
+        if url is None:
+            return None
+        if PurePosixPath(url.split("?")[0]).suffix.lower() not in (".jpg", ".jpeg", ".png"):
+            reader.warn(
+                node,
+                "W120",
+                f"'{field}' URL does not end in .jpg or .png",
+                "Apple Podcasts expects a JPEG or PNG address ending in .jpg/.png",
+            )
+        return Artwork(url=url)
+    try:
+        path = resolve_inside(base_dir, value, root)
+    except PathError as exc:
+        reader.error(
+            node, "E121", f"'{field}': {exc}: '{value}'", "put artwork in the show's art/ folder"
+        )
+        return None
+    if not path.is_file():
+        reader.error(
+            node,
+            "E122",
+            f"'{field}' file not found: '{value}'",
+            "check the file name; paths are relative to the YAML file",
+        )
+        return None
+    try:
+        facts = probe_image(path)
+    except ImageProbeError as exc:
+        reader.error(
+            node,
+            "E123",
+            f"'{field}' is not a readable image: {exc}",
+            "export the artwork as JPEG or PNG",
+        )
+        return None
+    if not facts.mime:
+        reader.error(
+            node,
+            "E123",
+            f"'{field}' is a {facts.format} image",
+            "Apple Podcasts accepts JPEG or PNG only: export it as JPEG",
+        )
+        return None
+    if facts.width != facts.height:
+        reader.error(
+            node,
+            "E124",
+            f"'{field}' is {facts.width}×{facts.height} pixels, not square",
+            "crop it to a square between 1400×1400 and 3000×3000",
+        )
+    elif not MIN_SIDE <= facts.width <= MAX_SIDE:
+        reader.error(
+            node,
+            "E125",
+            f"'{field}' is {facts.width}×{facts.height} pixels",
+            f"Apple requires {MIN_SIDE}×{MIN_SIDE} to {MAX_SIDE}×{MAX_SIDE}; "
+            "resize it (3000×3000 is best)",
+        )
+    if facts.mode not in ("RGB", "L", "RGBA", "P"):
+        reader.warn(
+            node,
+            "W126",
+            f"'{field}' uses the {facts.mode} colour space",
+            "Apple requires RGB: convert the image to RGB",
+        )
+    if facts.size > LARGE_ART_BYTES:
+        reader.warn(
+            node,
+            "W127",
+            f"'{field}' is {facts.size // 1024} KiB",
+            "keep artwork under 512 KiB: apps load it on every device, and "
+            "large embedded art breaks some players",
+        )
+    relpath = public_relpath(path, root)
+    return Artwork(
+        url=url_join(link, relpath),
+        source=path,
+        public_path=relpath,
+        width=facts.width,
+        height=facts.height,
+        mime=facts.mime,
+    )

@@ -1,0 +1,459 @@
+"""One episode YAML file -> Episode + diagnostics: every rule about a single episode."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timezone
+from pathlib import Path, PurePosixPath
+
+from ..errors import Diagnostic, Severity
+from ..model import AudioFacts, Chapter, Episode, EpisodeType, Person, Transcript
+from ..paths import SLUG, PathError, public_relpath, resolve_inside, slugify, url_join
+from .artwork import read_artwork
+from .fields import FieldReader, is_http_url, read_fields_file
+from .load import Mapping, Node, Scalar
+from .podcast import ShowContext, read_language
+from .probe import AudioProbeError, probe
+from .vocab import AUDIO_TYPES, TRANSCRIPT_TYPES
+
+REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
+EPISODE_FIELDS = (
+    "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
+    "summary", "description", "guests", "tags", "chapters", "image", "draft", "block",
+    "language", "slug", "transcript", "chapters_url", *REMOTE_AUDIO_FIELDS,
+)  # fmt: skip
+GUEST_FIELDS = ("name", "url", "bio")
+CHAPTER_FIELDS = ("start", "title", "url")
+DESCRIPTION_LIMIT = 4000  # bytes Apple shows of <description>
+# "Ep. 12: ...", "#12 ...", "12 - ...", "0.00000012: ...": a number, then a separator
+# not followed by another digit (so "13.01.2022 – ..." and "3.5 million ..." are not).
+_NUMBERED_TITLE = re.compile(
+    r"\s*(?P<marked>ep(isode)?\.?\s*#?|#)?(?P<number>\d+(\.\d+)?)\s*[:.\-–—|](?!\d)",
+    re.IGNORECASE,
+)
+_YEARS = range(1900, 2100)  # "1999: The Year ..." names a year, unless it is the episode's number
+
+
+def _starts_with_episode_number(title: str, number: int | None) -> bool:
+    found = _NUMBERED_TITLE.match(title)
+    if found is None:
+        return False
+    if found.group("marked") or "." in found.group("number"):
+        return True
+    value = int(found.group("number"))
+    return value == number or value not in _YEARS
+
+
+def read_episode(path: Path, show: ShowContext) -> tuple[Episode | None, list[Diagnostic]]:
+    root, reader = read_fields_file(
+        path, "an episode file", "the episode file is empty", "add at least title, date and audio"
+    )
+    if root is None:
+        return None, reader.diagnostics
+    episode = _read_fields(reader, root, path, show)
+    diagnostics = reader.diagnostics
+    if _is_marked_draft(root):
+        # An unfinished draft must not stop the rest of the show from publishing.
+        diagnostics = [_as_draft_warning(d) for d in diagnostics]
+        if any(d.is_error for d in reader.diagnostics):
+            return None, diagnostics
+    if any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    return episode, diagnostics
+
+
+def _is_marked_draft(doc: Mapping) -> bool:
+    node = doc.get("draft")
+    return isinstance(node, Scalar) and node.is_plain and node.value.strip() in ("true", "True")
+
+
+def _as_draft_warning(diagnostic: Diagnostic) -> Diagnostic:
+    if not diagnostic.is_error:
+        return diagnostic
+    return replace(
+        diagnostic,
+        severity=Severity.WARNING,
+        message=f"draft: {diagnostic.message}",
+        hint=f"{diagnostic.hint}; fix this before removing `draft: true`".lstrip("; "),
+    )
+
+
+def _read_fields(
+    reader: FieldReader, doc: Mapping, path: Path, show: ShowContext
+) -> Episode | None:
+    reader.check_keys(doc, EPISODE_FIELDS, "episode")
+    need = reader.require
+    title_node = need(doc, "title", "episode", 'title: "Guest Name: Topic, Topic, & Topic?"')
+    title = reader.text(title_node, "title", max_length=255)
+    date = reader.datetime(
+        need(doc, "date", "episode", "date: 2025-05-07T09:30:00-05:00"),
+        "date",
+        show.zone if show.is_readable else timezone.utc,
+        show.zone_name if show.is_readable else "UTC",
+    )
+    audio, enclosure_url = _read_any_audio(reader, doc, path, show)
+    slug = _read_slug(reader, doc.get("slug"), path)
+    guid = reader.text(doc.get("guid"), "guid", max_length=500) or path.stem
+    number = reader.integer(doc.get("number"), "number", minimum=1)
+    if title and _starts_with_episode_number(title, number):
+        reader.warn(
+            title_node,
+            "W141",
+            "the title starts with an episode number",
+            "Apple asks for titles without numbers; use `number:` instead",
+        )
+    season = reader.integer(doc.get("season"), "season", minimum=1)
+    episode_type = reader.choice(
+        doc.get("episode_type"), "episode_type", [t.value for t in EpisodeType]
+    )
+    summary_node = doc.get("summary")
+    summary = reader.text(summary_node, "summary")
+    if summary and len(summary.encode()) > DESCRIPTION_LIMIT:
+        reader.warn(
+            summary_node,
+            "W142",
+            f"'summary' is {len(summary.encode())} bytes",
+            f"apps show at most {DESCRIPTION_LIMIT} bytes; shorten it",
+        )
+    description_node = doc.get("description")
+    description = reader.text(description_node, "description") or ""
+    if not description and not summary:
+        reader.warn(
+            doc,
+            "W143",
+            "no 'description' (show notes) and no 'summary'",
+            "apps show an empty episode page; add show notes",
+        )
+    elif len(description.encode()) > DESCRIPTION_LIMIT and not summary:
+        reader.warn(
+            description_node,
+            "W144",
+            f"show notes are {len(description.encode())} bytes and there is no 'summary'",
+            f"<description> is cut to {DESCRIPTION_LIMIT} bytes; add a short `summary:`",
+        )
+    chapters = _read_chapters(reader, doc.get("chapters"), audio)
+    image = read_artwork(reader, doc.get("image"), "image", path.parent, show.root, show.link)
+    transcript = _read_transcript(reader, doc.get("transcript"), path, show)
+    if None in (title, date, audio, enclosure_url, slug):
+        return None
+    assert title and date and audio and enclosure_url and slug
+    positions = {key: (value.line, value.column) for key, (_k, value) in doc.entries.items()}
+    return Episode(
+        source=path,
+        slug=slug,
+        title=title,
+        date=date,
+        guid=guid,
+        audio=audio,
+        enclosure_url=enclosure_url,
+        page_url=f"{show.link}episodes/{slug}/",
+        summary=summary,
+        description_md=description,
+        number=number,
+        season=season,
+        episode_type=EpisodeType(episode_type or "full"),
+        is_explicit=reader.boolean(doc.get("explicit"), "explicit"),
+        guests=tuple(_read_guests(reader, doc.get("guests"))),
+        tags=tuple(_read_tags(reader, doc.get("tags"))),
+        chapters=tuple(chapters),
+        chapters_url=reader.url(doc.get("chapters_url"), "chapters_url"),
+        image=image,
+        is_draft=bool(reader.boolean(doc.get("draft"), "draft")),
+        is_blocked=bool(reader.boolean(doc.get("block"), "block")),
+        language=read_language(reader, doc.get("language")),
+        transcript=transcript,
+        positions=positions,
+    )
+
+
+def _read_slug(reader: FieldReader, node: Node | None, path: Path) -> str | None:
+    written = reader.text(node, "slug")
+    if written is not None:
+        if not SLUG.fullmatch(written):
+            reader.error(
+                node,
+                "E145",
+                f"'slug' must be lowercase a-z, 0-9 and '-': '{written}'",
+                f"e.g. `slug: {slugify(written) or 'my-episode'}`",
+            )
+            return None
+        return written
+    slug = path.stem if SLUG.fullmatch(path.stem) else slugify(path.stem)
+    if not slug:
+        reader.error(
+            None,
+            "E145",
+            f"cannot make a page address from the file name '{path.name}'",
+            "rename the file with letters and digits, or add `slug: my-episode`",
+        )
+        return None
+    return slug
+
+
+def _read_any_audio(
+    reader: FieldReader, doc: Mapping, path: Path, show: ShowContext
+) -> tuple[AudioFacts | None, str | None]:
+    """A local file (`audio:`) or, for audio that stays on another host, `audio_url:`."""
+    has_local = doc.get("audio") is not None
+    remote_keys = [key for key in REMOTE_AUDIO_FIELDS if doc.get(key) is not None]
+    if has_local and remote_keys:
+        node = doc.entries[remote_keys[0]][0]
+        reader.error(
+            node,
+            "E154",
+            f"'{remote_keys[0]}' is for remote audio, but 'audio' is set",
+            "use either `audio:` (a local file) or `audio_url:` + `length:` + `duration:` "
+            "(audio hosted elsewhere)",
+        )
+        return None, None
+    if remote_keys:
+        return _read_remote_audio(reader, doc)
+    audio_node = reader.require(doc, "audio", "episode", "audio: audio/0001.mp3")
+    audio, relpath = _read_audio(reader, audio_node, path, show)
+    if audio is None or relpath is None:
+        return None, None
+    return audio, url_join(show.media_base_url, relpath)
+
+
+def _read_remote_audio(reader: FieldReader, doc: Mapping) -> tuple[AudioFacts | None, str | None]:
+    example = "audio_url: https://cdn.example.org/1.mp3"
+    url_node = reader.require(doc, "audio_url", "episode", example)
+    url = reader.url(url_node, "audio_url")
+    length_node = doc.get("length")
+    length = reader.integer(length_node, "length", minimum=0)
+    if length_node is None:
+        reader.warn(
+            doc,
+            "W147",
+            "remote audio without 'length' (bytes); the feed says 0",
+            "Apple requires the enclosure length: add `length: <file size in bytes>`",
+        )
+    elif length == 0:
+        reader.warn(
+            length_node,
+            "W147",
+            "'length' is 0; the feed says 0",
+            "Apple requires the enclosure length: set the file size in bytes",
+        )
+    duration_node = doc.get("duration")
+    duration_ms = reader.clock(duration_node, "duration")
+    if duration_node is None:
+        reader.warn(
+            doc,
+            "W148",
+            "remote audio without 'duration'",
+            'apps show no length: add `duration: "HH:MM:SS"`',
+        )
+    mime = reader.text(doc.get("type"), "type")
+    if url is None:
+        return None, None
+    suffix = PurePosixPath(url.split("?", 1)[0]).suffix.lower()
+    known = AUDIO_TYPES.get(suffix)
+    if mime is None:
+        if known is None:
+            reader.error(
+                url_node,
+                "E149",
+                f"cannot tell the audio type of '{url}'",
+                "add `type: audio/mpeg` (or the file's MIME type)",
+            )
+            return None, None
+        mime = known[1]
+    facts = AudioFacts(
+        path=None,
+        size=length or 0,
+        mtime_ns=0,
+        format=known[0] if known else mime.split("/")[-1],
+        mime=mime,
+        duration_ms=duration_ms or 0,
+        bitrate=0,
+        sample_rate=0,
+        channels=0,
+    )
+    return facts, url
+
+
+def _read_audio(
+    reader: FieldReader, node: Node | None, path: Path, show: ShowContext
+) -> tuple[AudioFacts | None, str | None]:
+    written = reader.text(node, "audio")
+    if written is None:
+        return None, None
+    if is_http_url(written):
+        reader.error(
+            node,
+            "E150",
+            "'audio' must be a file in the show folder, not a URL",
+            "put the file in audio/ and write `audio: audio/name.mp3`",
+        )
+        return None, None
+    try:
+        audio_path = resolve_inside(path.parent, written, show.root)
+    except PathError as exc:
+        reader.error(
+            node,
+            "E151",
+            f"'audio': {exc}: '{written}'",
+            "keep audio files in the show's audio/ folder",
+        )
+        return None, None
+    if not audio_path.is_file():
+        reader.error(
+            node,
+            "E152",
+            f"audio file not found: '{written}'",
+            "check the file name; the path is relative to this YAML file",
+        )
+        return None, None
+    try:
+        facts = probe(audio_path)
+    except AudioProbeError as exc:
+        reader.error(node, "E153", f"'{written}': {exc}", "re-export the audio as MP3 (or M4A/AAC)")
+        return None, None
+    relpath = public_relpath(audio_path, show.root)
+    inside_audio_dir = PurePosixPath(relpath).parts[0] == "audio"
+    return facts, relpath.split("/", 1)[1] if inside_audio_dir else relpath
+
+
+def _read_chapters(
+    reader: FieldReader, node: Node | None, audio: AudioFacts | None
+) -> list[Chapter]:
+    chapters: list[Chapter] = []
+    previous: tuple[int, Node] | None = None
+    for item in reader.sequence(node, "chapters"):
+        entry = reader.mapping(item, "chapters entry")
+        if entry is None:
+            continue
+        reader.check_keys(entry, CHAPTER_FIELDS, "chapter")
+        start_node = reader.require(entry, "start", "chapter", 'start: "00:00:00.000"')
+        start = reader.clock(start_node, "start")
+        if start_node is None:
+            continue
+        title = reader.text(
+            reader.require(entry, "title", "chapter", "title: Introduction"),
+            "chapter title",
+            max_length=255,
+        )
+        url = reader.url(entry.get("url"), "chapter url")
+        if start is None or title is None:
+            continue
+        if previous is not None and start == previous[0]:
+            reader.warn(
+                start_node,
+                "W155",
+                f"two chapters start at {_clock(start)} (line {previous[1].line})",
+                "players show only one of them; give each chapter its own start",
+            )
+        elif previous is not None and start < previous[0]:
+            reader.error(
+                start_node,
+                "E155",
+                f"chapter starts at {_clock(start)}, not after the previous one "
+                f"({_clock(previous[0])}, line {previous[1].line})",
+                "list chapters in order of their start times",
+            )
+        elif audio is not None and audio.duration_ms and start >= audio.duration_ms:
+            reader.error(
+                start_node,
+                "E156",
+                f"chapter starts at {_clock(start)}, past the end of the audio "
+                f"({_clock(audio.duration_ms)})",
+                "check the start time against the audio file",
+            )
+        previous = (start, start_node)
+        chapters.append(Chapter(start, title, url))
+    if chapters and chapters[0].start_ms != 0:
+        reader.warn(
+            node,
+            "W157",
+            "the first chapter does not start at 00:00:00",
+            "players show nothing before the first chapter; add an intro chapter",
+        )
+    return chapters
+
+
+def _read_guests(reader: FieldReader, node: Node | None) -> list[Person]:
+    guests = []
+    for item in reader.sequence(node, "guests"):
+        if isinstance(item, Scalar):
+            name = reader.text(item, "guest")
+            if name:
+                guests.append(Person(name))
+            continue
+        entry = reader.mapping(item, "guests entry")
+        if entry is None:
+            continue
+        reader.check_keys(entry, GUEST_FIELDS, "guest")
+        name = reader.text(
+            reader.require(entry, "name", "guest", "name: Guest Name"), "guest name", max_length=128
+        )
+        url = reader.url(entry.get("url"), "guest url")
+        bio = reader.text(entry.get("bio"), "guest bio")
+        if name:
+            guests.append(Person(name, url, bio))
+    return guests
+
+
+def _read_tags(reader: FieldReader, node: Node | None) -> list[str]:
+    tags: list[str] = []
+    seen: set[str] = set()
+    for value, item in reader.text_list(node, "tags"):
+        if not slugify(value):
+            reader.error(
+                item,
+                "E158",
+                f"tag '{value}' has no letters or digits",
+                "tags become page addresses: use words",
+            )
+            continue
+        if slugify(value) in seen:
+            reader.warn(item, "W159", f"tag '{value}' is listed twice", "remove one")
+            continue
+        seen.add(slugify(value))
+        tags.append(value)
+    return tags
+
+
+def _read_transcript(
+    reader: FieldReader, node: Node | None, path: Path, show: ShowContext
+) -> Transcript | None:
+    written = reader.text(node, "transcript")
+    if written is None:
+        return None
+    suffix = PurePosixPath(written.split("?")[0]).suffix.lower()
+    mime = TRANSCRIPT_TYPES.get(suffix)
+    if mime is None:
+        reader.error(
+            node,
+            "E160",
+            f"unsupported transcript type '{suffix or '(none)'}'",
+            f"use one of {', '.join(TRANSCRIPT_TYPES)}",
+        )
+        return None
+    if is_http_url(written):
+        return Transcript(url=written, mime=mime)
+    try:
+        source = resolve_inside(path.parent, written, show.root)
+    except PathError as exc:
+        reader.error(
+            node, "E161", f"'transcript': {exc}: '{written}'", "keep transcripts in the show folder"
+        )
+        return None
+    if not source.is_file():
+        reader.error(
+            node,
+            "E162",
+            f"transcript file not found: '{written}'",
+            "check the file name; the path is relative to this YAML file",
+        )
+        return None
+    relpath = public_relpath(source, show.root)
+    return Transcript(
+        url=url_join(show.link, relpath), mime=mime, source=source, public_path=relpath
+    )
+
+
+def _clock(ms: int) -> str:
+    seconds, millis = divmod(ms, 1000)
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{millis:03d}"

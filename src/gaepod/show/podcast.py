@@ -1,0 +1,335 @@
+"""podcast.yaml -> Show + diagnostics: every rule about the show as a whole."""
+
+from __future__ import annotations
+
+import difflib
+import uuid
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import Diagnostic
+from ..model import Category, Funding, Owner, PlatformLink, Show, ShowType
+from .artwork import read_artwork
+from .fields import FieldReader, read_fields_file
+from .load import Mapping, Node
+from .vocab import APPLE_CATEGORIES, LANGUAGE_CODES, PLATFORMS
+
+SHOW_FILE = "podcast.yaml"
+
+SHOW_FIELDS = (
+    "title",
+    "subtitle",
+    "description",
+    "link",
+    "feed_url",
+    "media_base_url",
+    "language",
+    "timezone",
+    "author",
+    "owner",
+    "image",
+    "categories",
+    "explicit",
+    "type",
+    "copyright",
+    "keywords",
+    "funding",
+    "platforms",
+    "complete",
+    "block",
+    "new_feed_url",
+    "feed_limit",
+    "podcast_guid",
+)
+
+# The Podcasting 2.0 namespace's fixed UUID for deriving podcast:guid from a feed URL.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+@dataclass(frozen=True)
+class ShowContext:
+    """What episode validation needs from the show, even when the show itself is invalid."""
+
+    root: Path
+    link: str
+    media_base_url: str
+    zone: tzinfo | None
+    zone_name: str | None
+    # False when podcast.yaml could not be read: episode dates then cannot be
+    # judged against its timezone, and the show's own error is what to fix.
+    is_readable: bool = False
+
+
+def read_show(root: Path) -> tuple[Show | None, ShowContext, list[Diagnostic]]:
+    path = root / SHOW_FILE
+    context = ShowContext(root, "https://example.invalid/", "https://example.invalid/", None, None)
+    if not path.is_file():
+        diagnostic = Diagnostic(
+            path,
+            0,
+            0,
+            "E100",
+            f"no {SHOW_FILE} in the show folder",
+            "create it with the show's title, link, feed_url, ... "
+            "(see the README's YAML reference)",
+        )
+        return None, context, [diagnostic]
+    fields, reader = read_fields_file(
+        path,
+        SHOW_FILE,
+        f"{SHOW_FILE} is empty",
+        "add the show's title, link, feed_url, ... (see the README's YAML reference)",
+    )
+    if fields is None:
+        return None, context, reader.diagnostics
+    show, context = _read_fields(reader, fields, path, root)
+    if any(d.is_error for d in reader.diagnostics):
+        return None, context, reader.diagnostics
+    return show, context, reader.diagnostics
+
+
+def _read_fields(
+    reader: FieldReader, doc: Mapping, path: Path, root: Path
+) -> tuple[Show | None, ShowContext]:
+    reader.check_keys(doc, SHOW_FIELDS, "show")
+    need = reader.require
+    title = reader.text(need(doc, "title", "show", "title: My Show"), "title", max_length=255)
+    description = reader.text(
+        need(doc, "description", "show", "description: What the show is about"), "description"
+    )
+    link = reader.url(need(doc, "link", "show", "link: https://example.org/"), "link")
+    feed_url = reader.url(
+        need(doc, "feed_url", "show", "feed_url: https://example.org/feed.xml"), "feed_url"
+    )
+    media_base = reader.url(
+        need(doc, "media_base_url", "show", "media_base_url: https://example.org/audio/"),
+        "media_base_url",
+    )
+    link = _with_slash(link)
+    media_base = _with_slash(media_base)
+    language = read_language(reader, need(doc, "language", "show", "language: en"))
+    zone, zone_name = _read_timezone(reader, doc.get("timezone"))
+    author = reader.text(need(doc, "author", "show", "author: Host Name"), "author")
+    owner = _read_owner(reader, doc.get("owner"))
+    context = ShowContext(
+        root,
+        link or "https://example.invalid/",
+        media_base or "https://example.invalid/",
+        zone,
+        zone_name,
+        is_readable=True,
+    )
+    image_node = need(doc, "image", "show", "image: art/cover.jpg")
+    image = read_artwork(reader, image_node, "image", path.parent, root, context.link)
+    categories = _read_categories(
+        reader, need(doc, "categories", "show", "categories: [{category: Technology}]")
+    )
+    explicit = reader.boolean(need(doc, "explicit", "show", "explicit: false"), "explicit")
+    show_type = reader.choice(doc.get("type"), "type", [t.value for t in ShowType])
+    feed_limit = reader.integer(doc.get("feed_limit"), "feed_limit", minimum=1)
+    podcast_guid = _read_podcast_guid(reader, doc.get("podcast_guid"), feed_url)
+    if owner is None and doc.get("owner") is None:
+        reader.warn(
+            doc,
+            "W130",
+            "no 'owner' (name and email)",
+            "Apple and Spotify send ownership verification mail to owner.email",
+        )
+    if (
+        None in (title, description, link, feed_url, media_base, language, author, image, explicit)
+        or not categories
+    ):
+        return None, context
+    assert title and description and link and feed_url and media_base and language
+    assert author and image and explicit is not None
+    show = Show(
+        source=path,
+        root=root,
+        title=title,
+        description_md=description,
+        link=link,
+        feed_url=feed_url,
+        media_base_url=media_base,
+        language=language,
+        author=author,
+        image=image,
+        categories=tuple(categories),
+        is_explicit=explicit,
+        podcast_guid=podcast_guid,
+        subtitle=reader.text(doc.get("subtitle"), "subtitle", max_length=255),
+        timezone=zone_name,
+        owner=owner,
+        show_type=ShowType(show_type or "episodic"),
+        copyright=reader.text(doc.get("copyright"), "copyright"),
+        keywords=tuple(v for v, _ in reader.text_list(doc.get("keywords"), "keywords")),
+        funding=tuple(_read_funding(reader, doc.get("funding"))),
+        platforms=tuple(_read_platforms(reader, doc.get("platforms"))),
+        is_complete=bool(reader.boolean(doc.get("complete"), "complete")),
+        is_blocked=bool(reader.boolean(doc.get("block"), "block")),
+        new_feed_url=reader.url(doc.get("new_feed_url"), "new_feed_url"),
+        feed_limit=feed_limit,
+    )
+    return show, context
+
+
+def _with_slash(url: str | None) -> str | None:
+    return url if url is None or url.endswith("/") else url + "/"
+
+
+def read_language(reader: FieldReader, node: Node | None, field: str = "language") -> str | None:
+    """An ISO 639-1 code with an optional region: en, en-us, es-MX."""
+    value = reader.text(node, field)
+    if value is None:
+        return None
+    primary, _, region = value.replace("_", "-").partition("-")
+    region_ok = (region.isalpha() and len(region) == 2) or (region.isdigit() and len(region) == 3)
+    if primary.lower() not in LANGUAGE_CODES or (region and not region_ok):
+        hint = "use an ISO 639-1 code such as en or es"
+        guess = primary[:2].lower()  # "eng", "english", "Español" -> en / es
+        if guess in LANGUAGE_CODES:
+            hint = f"did you mean '{guess}'?"
+        reader.error(node, "E131", f"unknown language code '{value}'", hint)
+        return None
+    return primary.lower() + (f"-{region.lower()}" if region else "")
+
+
+def _read_timezone(reader: FieldReader, node: Node | None) -> tuple[tzinfo | None, str | None]:
+    name = reader.text(node, "timezone")
+    if name is None:
+        return None, None
+    try:
+        return ZoneInfo(name), name
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.error(
+            node,
+            "E132",
+            f"unknown time zone '{name}'",
+            "use an IANA name such as America/New_York or Europe/Madrid",
+        )
+        return None, None
+
+
+def _read_owner(reader: FieldReader, node: Node | None) -> Owner | None:
+    owner = reader.mapping(node, "owner")
+    if owner is None:
+        return None
+    reader.check_keys(owner, ("name", "email"), "owner")
+    name = reader.text(reader.require(owner, "name", "owner", "name: Host Name"), "owner.name")
+    email = reader.email(
+        reader.require(owner, "email", "owner", "email: host@example.org"), "owner.email"
+    )
+    return Owner(name, email) if name and email else None
+
+
+def _read_categories(reader: FieldReader, node: Node | None) -> list[Category]:
+    categories = []
+    problems_before = len(reader.diagnostics)
+    for item in reader.sequence(node, "categories"):
+        entry = reader.mapping(item, "categories entry")
+        if entry is None:
+            continue
+        reader.check_keys(entry, ("category", "subcategory"), "category")
+        name_node = reader.require(entry, "category", "category", "category: Technology")
+        name = reader.text(name_node, "category")
+        if name is None:
+            continue
+        if name not in APPLE_CATEGORIES:
+            close = difflib.get_close_matches(name, list(APPLE_CATEGORIES), n=1, cutoff=0.5)
+            reader.error(
+                name_node,
+                "E133",
+                f"'{name}' is not an Apple Podcasts category",
+                f"did you mean '{close[0]}'?"
+                if close
+                else "see Apple's category list in the README",
+            )
+            continue
+        sub_node = entry.get("subcategory")
+        sub = reader.text(sub_node, "subcategory")
+        if sub is not None and sub not in APPLE_CATEGORIES[name]:
+            allowed = APPLE_CATEGORIES[name]
+            close = difflib.get_close_matches(sub, list(allowed), n=1, cutoff=0.5)
+            reader.error(
+                sub_node,
+                "E134",
+                f"'{sub}' is not a subcategory of '{name}'",
+                f"did you mean '{close[0]}'?"
+                if close
+                else (
+                    f"'{name}' has: {', '.join(allowed)}"
+                    if allowed
+                    else f"'{name}' has no subcategories"
+                ),
+            )
+            continue
+        categories.append(Category(name, sub))
+    if node is not None and not categories and len(reader.diagnostics) == problems_before:
+        reader.error(
+            node, "E135", "'categories' is empty", "add at least one Apple Podcasts category"
+        )
+    if len(categories) > 3:
+        reader.warn(
+            node,
+            "W136",
+            f"{len(categories)} categories",
+            "Apple uses only the first; list one to three",
+        )
+    return categories
+
+
+def _read_funding(reader: FieldReader, node: Node | None) -> list[Funding]:
+    items: list[Node] = [node] if isinstance(node, Mapping) else reader.sequence(node, "funding")
+    funding = []
+    for item in items:
+        entry = reader.mapping(item, "funding entry")
+        if entry is None:
+            continue
+        reader.check_keys(entry, ("url", "text"), "funding")
+        url = reader.url(reader.require(entry, "url", "funding", "url: https://..."), "funding.url")
+        text = reader.text(entry.get("text"), "funding.text", max_length=128)
+        if url:
+            funding.append(Funding(url, text or "Support the show"))
+    return funding
+
+
+def _read_platforms(reader: FieldReader, node: Node | None) -> list[PlatformLink]:
+    mapping = reader.mapping(node, "platforms")
+    if mapping is None:
+        return []
+    links = []
+    for key, (key_node, value) in mapping.entries.items():
+        label = PLATFORMS.get(key)
+        if label is None:
+            close = difflib.get_close_matches(key, list(PLATFORMS), n=1)
+            reader.warn(
+                key_node,
+                "W137",
+                f"unknown platform '{key}'",
+                f"did you mean '{close[0]}'?"
+                if close
+                else "it is still linked, labelled with its key",
+            )
+            label = key.replace("_", " ").title()
+        url = reader.url(value, f"platforms.{key}")
+        if url:
+            links.append(PlatformLink(key, label, url))
+    return links
+
+
+def _read_podcast_guid(reader: FieldReader, node: Node | None, feed_url: str | None) -> str:
+    value = reader.text(node, "podcast_guid")
+    if value is not None:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            reader.error(
+                node,
+                "E138",
+                f"'podcast_guid' is not a UUID: '{value}'",
+                "remove it to derive one from feed_url, or paste a UUID",
+            )
+    # Podcasting 2.0: uuidv5 of the feed URL without scheme and trailing slash.
+    base = (feed_url or "").split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, base))

@@ -1,0 +1,371 @@
+"""What the site's templates show: published episodes as view objects, and the
+indexes between them (previous/next, related, tags, guests). Pure: no I/O.
+
+Links are kept relative to the site root ("episodes/x/index.html"); each page
+prefixes its own way back to the root, so the site works under any URL path
+and from disk. Everything costly (show notes HTML, excerpts) is computed on
+first use, so planning a build stays cheap: only rendering pays for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from functools import cached_property, lru_cache
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from ..model import Artwork, Episode, EpisodeType, Podcast, Show
+from ..paths import slugify
+from ..show.notes import to_html, to_text, truncate
+
+RELATED_LIMIT = 4
+RELATED_WINDOW = 4  # neighbours in time looked at per shared tag/guest: no O(N²)
+EXCERPT_BYTES = 240
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
+    "dezembro",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+    "dicembre",
+}
+DATE_PATTERNS = {
+    "en": "{month} {day}, {year}",
+    "es": "{day} de {month} de {year}",
+    "pt": "{day} de {month} de {year}",
+    "fr": "{day} {month} {year}",
+    "de": "{day}. {month} {year}",
+    "it": "{day} {month} {year}",
+}
+
+
+def format_date(moment: datetime, language: str) -> str:
+    """'May 7, 2025' / '7 de mayo de 2025'; ISO date for languages without a table."""
+    primary = language.split("-")[0]
+    months = MONTHS.get(primary)
+    if months is None:
+        return moment.date().isoformat()
+    month = months.split()[moment.month - 1]
+    return DATE_PATTERNS[primary].format(month=month, day=moment.day, year=moment.year)
+
+
+def format_duration(seconds: int) -> str:
+    """'1 h 05 min', '42 min', '38 s'."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"
+
+
+def iso_duration(seconds: int) -> str:
+    """ISO 8601 duration (`<time datetime>`, JSON-LD): PT1H5M12S."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return text + (f"{secs}S" if secs or text == "PT" else "")
+
+
+@lru_cache(maxsize=65536)
+def name_slug(name: str) -> str:
+    """Slug of a tag or guest name; names without ASCII letters get a stable hashed one."""
+    slug = slugify(name)
+    if slug:
+        return slug
+    return "x-" + hashlib.blake2b(name.casefold().encode(), digest_size=4).hexdigest()
+
+
+def digest(*parts: object) -> str:
+    """Hex hash of the reprs of `parts`: the cheap content keys of pages."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(repr(part).encode())
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str  # relative to the site root, or an absolute URL
+    url: str  # absolute, for Open Graph and JSON-LD
+    alt: str
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A named link to a page of the site: a tag or a guest."""
+
+    name: str
+    slug: str
+    href: str
+
+
+@dataclass(frozen=True)
+class GuestRef(Ref):
+    url: str | None = None
+    bio: str | None = None
+
+
+# One Ref per name, shared by every view that names it: a catalog repeats the same
+# few hundred tags and guests thousands of times.
+@lru_cache(maxsize=65536)
+def _tag_ref(name: str) -> Ref:
+    slug = name_slug(name)
+    return Ref(name, slug, Markup(f"tags/{slug}/index.html"))
+
+
+@lru_cache(maxsize=65536)
+def _guest_ref(name: str, url: str | None, bio: str | None) -> GuestRef:
+    slug = name_slug(name)
+    return GuestRef(name, slug, Markup(f"guests/{slug}/index.html"), url, bio)
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    t: str  # start in seconds for media fragments and the player: "75", "75.5"
+    clock: str  # 1:02:03 or 2:03
+    iso: str  # PT1H2M3S, for <time datetime>
+    title: str
+    url: str | None
+
+
+def markdown_html(markdown: str) -> Markup:
+    """Show notes or a page as sanitized HTML (notes.to_html), each image with an alt text."""
+    # nh3 writes normalised tags (`<img src="...">`), so a pattern finds the ones without alt.
+    return Markup(_IMG_WITHOUT_ALT.sub('<img alt=""', to_html(markdown)))
+
+
+def artwork_image(art: Artwork, alt: str) -> Image:
+    src = quote(art.public_path, safe="/") if art.public_path else art.url
+    return Image(src, art.url, alt, art.width, art.height)
+
+
+def media_path(show: Show, episode: Episode) -> str | None:
+    """The audio's path inside the site (percent-encoded) when it is hosted with the site."""
+    if episode.audio.path is None or not show.media_base_url.startswith(show.link):
+        return None
+    if not episode.enclosure_url.startswith(show.link):
+        return None
+    return episode.enclosure_url[len(show.link) :].split("?")[0].split("#")[0] or None
+
+
+def _player_clock(ms: int) -> str:
+    seconds = ms // 1000
+    hours, minutes, secs = seconds // 3600, seconds // 60 % 60, seconds % 60
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class EpisodeView:
+    """One published episode as pages show it (a card in lists, or its own page)."""
+
+    def __init__(
+        self, episode: Episode, show: Show, zone: tzinfo | None, episode_key: str | None = None
+    ) -> None:
+        self.episode = episode
+        self.slug = episode.slug
+        self.title = episode.title
+        # Slugs are [a-z0-9-] (validated): links made of them need no escaping.
+        self.path = Markup(f"episodes/{episode.slug}/")
+        self.href = Markup(self.path + "index.html")
+        self.canonical = show.link + self.path
+        language = episode.language or show.language
+        self.lang = language if language.split("-")[0] != show.language.split("-")[0] else None
+        self._show = show
+        self._local_date = episode.date.astimezone(zone) if zone else episode.date
+        self.date_iso = Markup(self._local_date.isoformat())
+        self.guests = tuple(_guest_ref(g.name, g.url, g.bio) for g in episode.guests)
+        self.tags = tuple(_tag_ref(t) for t in episode.tags)
+        self.audio_mime = episode.audio.mime
+        self.audio_size = episode.audio.size
+        self.has_own_image = episode.image is not None
+        # `episode_key`: a digest of the episode already at hand (the build cache's), which
+        # spares hashing the repr of its notes for every view.
+        self.digest = digest(episode_key or episode, show.link, show.language, show.timezone)
+
+    # What follows only rendering needs: made on first use, as an edit renders a few
+    # pages but the build plans them all (a view per published episode).
+
+    @cached_property
+    def date_text(self) -> str:
+        return format_date(self._local_date, self._show.language)
+
+    @cached_property
+    def duration_text(self) -> str:
+        seconds = self.episode.audio.duration_seconds
+        return format_duration(seconds) if seconds else ""
+
+    @cached_property
+    def duration_iso(self) -> Markup:
+        return Markup(iso_duration(self.episode.audio.duration_seconds))
+
+    @cached_property
+    def label(self) -> str:
+        return _label(self.episode)
+
+    @cached_property
+    def image(self) -> Image:
+        episode = self.episode
+        art = episode.image or self._show.image
+        return artwork_image(art, f"Artwork for {episode.title}" if episode.image else "")
+
+    @cached_property
+    def audio_src(self) -> str:
+        return media_path(self._show, self.episode) or self.episode.enclosure_url
+
+    @cached_property
+    def chapters(self) -> tuple[ChapterView, ...]:
+        return tuple(
+            ChapterView(
+                f"{c.start_ms / 1000:g}",
+                _player_clock(c.start_ms),
+                iso_duration(c.start_ms // 1000),
+                c.title,
+                c.url,
+            )
+            for c in self.episode.chapters
+        )
+
+    # Not kept on the view: 10,000 episodes' notes would stay in memory for the whole run,
+    # while each is shown once (its page); to_html remembers them by content anyway.
+    @property
+    def notes_html(self) -> Markup:
+        return markdown_html(self.episode.description_md)
+
+    @property
+    def text(self) -> str:
+        return to_text(self.notes_html)
+
+    @cached_property
+    def summary(self) -> str:
+        """A short plain-text description: the episode's summary or the notes' opening."""
+        if self.episode.summary:
+            return self.episode.summary
+        html = self.notes_html
+        end = html.find("</p>")  # the opening paragraph is enough: convert only that
+        first = to_text(html[: end + 4] if end >= 0 else html).split("\n\n", 1)[0]
+        return truncate(first, EXCERPT_BYTES)
+
+
+def _label(episode: Episode) -> str:
+    parts = []
+    if episode.season is not None:
+        parts.append(f"Season {episode.season}")
+    if episode.number is not None:
+        parts.append(f"Episode {episode.number}")
+    if episode.episode_type is not EpisodeType.FULL:
+        parts.append(episode.episode_type.value.capitalize())
+    return " · ".join(parts)
+
+
+@dataclass
+class Group:
+    """Episodes sharing one tag or one guest (names that slugify alike are merged)."""
+
+    name: str
+    slug: str
+    kind: str  # "tags" | "guests"
+    views: list[EpisodeView] = field(default_factory=list)
+    url: str | None = None  # guest's own site
+    bio: str | None = None
+
+    @property
+    def path(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
+    @property
+    def href(self) -> str:
+        return self.path + "index.html"
+
+
+class SiteData:
+    """The published episodes at `now`, newest first, and every index the pages need."""
+
+    def __init__(
+        self, podcast: Podcast, now: datetime, episode_key: Callable[[Episode], str] | None = None
+    ) -> None:
+        show = podcast.show
+        zone = _zone(show.timezone)
+        self.show = show
+        self.views = [
+            EpisodeView(e, show, zone, episode_key(e) if episode_key else None)
+            for e in podcast.published(now)
+        ]
+        self.position = {view.slug: index for index, view in enumerate(self.views)}
+        self.tags: dict[str, Group] = {}
+        self.guests: dict[str, Group] = {}
+        # (kind, group slug, episode slug) -> index inside the group's newest-first list
+        self._group_index: dict[tuple[str, str, str], int] = {}
+        for view in self.views:
+            for tag in view.tags:
+                self._add(self.tags, "tags", tag, view)
+            for guest in view.guests:
+                group = self._add(self.guests, "guests", guest, view)
+                # The newest episode that says something about the guest wins.
+                group.url = group.url or guest.url
+                group.bio = group.bio or guest.bio
+
+    def _add(self, groups: dict[str, Group], kind: str, ref: Ref, view: EpisodeView) -> Group:
+        group = groups.get(ref.slug)
+        if group is None:
+            group = groups[ref.slug] = Group(ref.name, ref.slug, kind)
+        key = (kind, ref.slug, view.slug)
+        if key not in self._group_index:  # a tag listed twice on one episode
+            self._group_index[key] = len(group.views)
+            group.views.append(view)
+        return group
+
+    def older(self, view: EpisodeView) -> EpisodeView | None:
+        index = self.position[view.slug] + 1
+        return self.views[index] if index < len(self.views) else None
+
+    def newer(self, view: EpisodeView) -> EpisodeView | None:
+        index = self.position[view.slug] - 1
+        return self.views[index] if index >= 0 else None
+
+    def related(self, view: EpisodeView) -> list[EpisodeView]:
+        """Up to RELATED_LIMIT episodes sharing guests (worth 2) or tags (worth 1).
+
+        Only the nearest RELATED_WINDOW episodes on each side within each shared
+        tag/guest are candidates, so the cost per episode is bounded whatever
+        the catalog size.
+        """
+        scores: dict[str, int] = {}
+        for kind, refs, weight in (("guests", view.guests, 2), ("tags", view.tags, 1)):
+            groups = self.guests if kind == "guests" else self.tags
+            for ref in refs:
+                members = groups[ref.slug].views
+                at = self._group_index[(kind, ref.slug, view.slug)]
+                low, high = max(0, at - RELATED_WINDOW), at + RELATED_WINDOW + 1
+                for other in members[low:high]:
+                    if other is not view:
+                        scores[other.slug] = scores.get(other.slug, 0) + weight
+        here, position = self.position[view.slug], self.position
+        # Best score first, then nearest in time, then newest.
+        ranked = sorted(
+            (-score, abs(position[slug] - here), position[slug]) for slug, score in scores.items()
+        )
+        return [self.views[at] for _score, _distance, at in ranked[:RELATED_LIMIT]]
+
+    def sorted_groups(self, groups: Iterable[Group]) -> list[Group]:
+        """Most episodes first, then by name."""
+        return sorted(groups, key=lambda g: (-len(g.views), g.name.casefold(), g.slug))
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str | None) -> tzinfo | None:
+    return ZoneInfo(name) if name else None

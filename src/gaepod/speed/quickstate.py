@@ -1,0 +1,113 @@
+"""The no-op fast path: "did anything change since the last successful build?"
+
+Answered from file stamps alone (one stat per file, no parsing, no heavy
+imports), so that cron every ten minutes costs a fraction of a second when
+nothing changed. Any doubt means "yes": a missing, damaged or foreign state
+file, a new or touched input, an output edited or deleted by hand, or an
+episode whose scheduled time has come.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+
+STATE_FILE = "quick.marshal"
+FORMAT = f"gaepod-quick-2/{__version__}"
+Stamp = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class QuickState:
+    signature: str  # the options that shape the output (out folder, flags)
+    inputs: dict[str, Stamp]
+    outputs: dict[str, Stamp]
+    next_change: float | None  # POSIX time of the next scheduled episode, if any
+    episodes_in_feed: int = 0  # what that build published, for a no-op's report
+
+
+def scan_inputs(show: Path) -> dict[str, Stamp]:
+    """Stamps of every file under the show folder except gaepod's own state."""
+    stamps: dict[str, Stamp] = {}
+    pending = [show]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name in (".gaepod", ".git") or entry.name.startswith(".gaepod-tmp-"):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                    continue
+                st = entry.stat()
+                stamps[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return stamps
+
+
+def scan_outputs(out: Path, relpaths: list[str]) -> dict[str, Stamp]:
+    stamps: dict[str, Stamp] = {}
+    for relpath in relpaths:
+        with contextlib.suppress(OSError):
+            st = os.stat(out / relpath)
+            stamps[str(relpath)] = (st.st_mtime_ns, st.st_size, st.st_ino)  # str: no subclasses
+    return stamps
+
+
+def load(state_dir: Path) -> QuickState | None:
+    try:
+        # marshal.loads of the bytes: marshal.load from a file reads it in tiny pieces,
+        # 18 ms instead of 2 for the 2,000 files of a 1,000-episode show.
+        raw = marshal.loads((state_dir / STATE_FILE).read_bytes())
+        if raw.get("format") != FORMAT:
+            return None
+        return QuickState(
+            raw["signature"],
+            raw["inputs"],
+            raw["outputs"],
+            raw["next_change"],
+            raw["episodes_in_feed"],
+        )
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def save(state_dir: Path, state: QuickState) -> None:
+    from ..fsio import atomic_write
+
+    raw = {
+        "format": FORMAT,
+        "signature": state.signature,
+        "inputs": state.inputs,
+        "outputs": state.outputs,
+        "next_change": state.next_change,
+        "episodes_in_feed": state.episodes_in_feed,
+    }
+    with contextlib.suppress(OSError):
+        atomic_write(state_dir / STATE_FILE, marshal.dumps(raw), durable=False)
+
+
+def forget(state_dir: Path) -> None:
+    with contextlib.suppress(OSError):
+        (state_dir / STATE_FILE).unlink()
+
+
+def is_unchanged(
+    saved: QuickState | None, signature: str, inputs: dict[str, Stamp], out: Path, now: float
+) -> bool:
+    """`inputs`: scan_inputs(show) now."""
+    if saved is None or saved.signature != signature:
+        return False
+    if saved.next_change is not None and now >= saved.next_change:
+        return False
+    if inputs != saved.inputs:
+        return False
+    return scan_outputs(out, list(saved.outputs)) == saved.outputs
