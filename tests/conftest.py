@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import array
+import atexit
 import functools
 import io
 import math
 import shutil
 import struct
+import subprocess
+import tarfile
+import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -150,12 +154,64 @@ def make_show(tmp_path: Path) -> ShowBuilder:
 
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE_SHOW = REPO / "episodes"
+
+
+def _pristine_example() -> Path:
+    """The bundled example show as committed, extracted from git into a temporary folder.
+
+    The working `episodes/` is the host's to change: the README's first command tags
+    its audio and starts its ledger, and `gaepod new` adds drafts to it. Tests read
+    the committed show instead, whatever state the working copy is in.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="gaepod-example-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", "HEAD", "episodes"],
+            check=True,
+            capture_output=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise RuntimeError(
+            "the tests read the example show from git (git archive HEAD episodes): "
+            f"run them from a clone of the repository ({exc})"
+        ) from exc
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
+            tar.extractall(folder, filter="data")
+        else:  # pragma: no cover - our own archive of our own repository
+            tar.extractall(folder)
+    return folder / "episodes"
+
+
+EXAMPLE_SHOW = _pristine_example()  # read it, never write into it: copy it (example_copy)
+
+
+def example_fingerprint(root: Path) -> dict[str, bytes]:
+    """Every file of a show folder (but gaepod's state) by relative path."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".gaepod" not in p.relative_to(root).parts
+    }
+
+
+EXAMPLE_FILES = example_fingerprint(EXAMPLE_SHOW)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _example_show_stays_pristine() -> Iterator[None]:
+    """A test that writes into EXAMPLE_SHOW (tags its audio, adds a ledger) would change
+    what later tests read: fail the session instead."""
+    yield
+    assert example_fingerprint(EXAMPLE_SHOW) == EXAMPLE_FILES, (
+        "a test wrote into the shared example show: use the example_copy fixture"
+    )
 
 
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """A copy of the bundled example show as a fresh clone has it (no cache, no ledger)."""
     root = tmp_path / "episodes"
-    shutil.copytree(EXAMPLE_SHOW, root, ignore=shutil.ignore_patterns(".gaepod", "published.yaml"))
+    shutil.copytree(EXAMPLE_SHOW, root, ignore=shutil.ignore_patterns(".gaepod"))
     return root

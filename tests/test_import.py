@@ -29,7 +29,7 @@ from gaepod.show.podcast import PODCAST_GUID_NAMESPACE, SHOW_FIELDS
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 EPISODE_KEYS = {*EPISODE_FIELDS, *SHOW_FIELDS, *GUEST_FIELDS, "start", "category", "subcategory"}
 EPISODE_KEYS |= {"email", "text"}
-REALFEED = REPO.parent / "shared" / "realfeeds" / "libsyn-frank-and-erik.xml"
+REALFEED = REPO / "tests" / "fixtures" / "realfeeds" / "libsyn-frank-and-erik.xml"
 NAMESPACES = (
     'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
     'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
