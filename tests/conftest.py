@@ -14,9 +14,13 @@ import tarfile
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from gaepod.audio import TagReport
+from gaepod.publish import BuildOptions, BuildReport, Stage, build
 
 SHOW_YAML = """\
 title: "Test Show & Friends"
@@ -209,9 +213,40 @@ def _example_show_stays_pristine() -> Iterator[None]:
     )
 
 
+def copy_example(folder: Path) -> Path:
+    """A copy of the bundled example show as a fresh clone has it, in `folder`."""
+    root = folder / "episodes"
+    shutil.copytree(EXAMPLE_SHOW, root, ignore=shutil.ignore_patterns(".gaepod"))
+    return root
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """A copy of the bundled example show as a fresh clone has it (no cache, no ledger)."""
-    root = tmp_path / "episodes"
-    shutil.copytree(EXAMPLE_SHOW, root, ignore=shutil.ignore_patterns(".gaepod"))
-    return root
+    return copy_example(tmp_path)
+
+
+# The pipeline as each command runs it (cli/publishing.py), for tests of the library.
+
+
+def publish_feed(show: Path, out: Path, now: datetime | None = None) -> BuildReport:
+    """`gaepod feed`: the check, the ledger, feed.xml and the files it points to."""
+    return build(BuildOptions(show=show, out=out, stages=frozenset({Stage.FEED}), now=now))
+
+
+def publish_site(show: Path, out: Path, now: datetime | None = None) -> BuildReport:
+    """`gaepod site`: the feed and the static site."""
+    return build(BuildOptions(show=show, out=out, stages=frozenset({Stage.SITE}), now=now))
+
+
+def run_check(show: Path, now: datetime | None = None) -> BuildReport:
+    """`gaepod check`: every problem of a valid show (InvalidShowError when it has errors)."""
+    return build(BuildOptions(show=show, stages=frozenset(), now=now))
+
+
+def tag_audio(show: Path, *, id3v24: bool = False, dry_run: bool = False) -> TagReport:
+    """`gaepod tag`: the check, then every episode's tags written into its audio."""
+    options = BuildOptions(show=show, stages=frozenset({Stage.TAG}), id3v24=id3v24, dry_run=dry_run)
+    tags = build(options).tags
+    assert tags is not None
+    return tags

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import episode_yaml
-from gaepod.cli.app import app
+from gaepod.cli import app
 from gaepod.errors import OutputError
 
 NOW = "2026-11-24T12:00:00+0000"
@@ -117,11 +117,11 @@ def test_an_episode_edited_while_a_build_runs_is_published_by_the_next(
 ) -> None:
     """The no-op test compares stamps from before the build read anything: an edit made
     while it ran must not look already published."""
-    from gaepod.publish import pipeline
+    from gaepod.publish import stages
 
     out = tmp_path / "public"
     source = show / "006-jose-nunez-litio-agua-soberania.yaml"
-    plan = pipeline._outputs
+    plan = stages.plan
 
     def edit_then_plan(*args, **kwargs):
         source.write_text(
@@ -129,10 +129,10 @@ def test_an_episode_edited_while_a_build_runs_is_published_by_the_next(
         )
         return plan(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "_outputs", edit_then_plan)
+    monkeypatch.setattr(stages, "plan", edit_then_plan)
     assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
     assert b"Late. " not in (out / "feed.xml").read_bytes()  # read before the edit
-    monkeypatch.setattr(pipeline, "_outputs", plan)
+    monkeypatch.setattr(stages, "plan", plan)
 
     result = run("build", "--show", str(show), "--out", str(out))
 
@@ -180,7 +180,7 @@ def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
 def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
     show: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from gaepod.feed import render as feed
+    from gaepod.feed import rss as feed
 
     out = tmp_path / "public"
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
@@ -445,14 +445,14 @@ def test_a_build_marks_the_feed_and_the_search_index_as_made_from_every_episode(
 ) -> None:
     from datetime import datetime
 
-    from gaepod.publish import pipeline
+    from gaepod.publish import BuildOptions, stages
     from gaepod.show.check import check_show
     from gaepod.speed.cache import BuildCache
 
     podcast = check_show(show).podcast
     assert podcast is not None
-    options = pipeline.BuildOptions(show=show, out=tmp_path / "out")
-    planned = pipeline._outputs(
+    options = BuildOptions(show=show, out=tmp_path / "out")
+    planned = stages.plan(
         options, tmp_path / "out", podcast, datetime.fromisoformat(NOW), BuildCache()
     )
 
@@ -533,12 +533,12 @@ def test_a_plan_made_while_helpers_tag_is_made_again_when_files_were_tagged(
     """A big build plans the feed and the site while helpers examine the audio; when they
     rewrote tags (file sizes changed), that plan is dropped and made again, so the feed
     gives apps the enclosure lengths of the files as published."""
-    from gaepod.publish import pipeline
+    from gaepod.publish import stages
 
     show = make_show(episodes=40)  # untagged MP3s; enough for helpers
     plans = []
-    outputs = pipeline._outputs
-    monkeypatch.setattr(pipeline, "_outputs", lambda *a: plans.append(1) or outputs(*a))
+    outputs = stages.plan
+    monkeypatch.setattr(stages, "plan", lambda *a: plans.append(1) or outputs(*a))
     out = tmp_path / "public"
 
     result = run("build", "-q", "--show", str(show), "--out", str(out))

@@ -29,7 +29,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from conftest import EXAMPLE_SHOW
-from gaepod.cli.app import app
+from gaepod.cli import app
 
 NOW = "2026-11-24T12:00:00+0000"
 TEMP_PREFIX = ".gaepod-tmp-"

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml
-from gaepod.cli.app import app
+from gaepod.cli import app
 
 NOW = "2026-01-01T00:00:00+0000"
 DIAGNOSTIC_LINE = re.compile(
@@ -96,7 +96,8 @@ def test_bundled_example_show_checks_clean(runner):
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert re.fullmatch(
-        r"✓ .*episodes: 9 episodes \(\d+ published\), 0 errors, 0 warnings\n", result.stdout
+        r"✓ .*episodes: 9 episode files: 5 published, 3 scheduled, 1 draft; 0 errors, 0 warnings\n",
+        result.stdout,
     )
 
 
@@ -113,7 +114,7 @@ def test_valid_show_prints_a_summary_on_stdout_only(runner, make_show, in_tmp):
     result = runner.invoke(app, ["check", "--show", "show", "--now", NOW])
 
     assert result.exit_code == 0
-    assert result.stdout == "✓ show: 2 episodes (2 published), 0 errors, 0 warnings\n"
+    assert result.stdout == "✓ show: 2 episode files: 2 published; 0 errors, 0 warnings\n"
     assert result.stderr == ""
 
 
@@ -323,7 +324,7 @@ def test_feed_of_a_broken_show_keeps_the_previous_feed_untouched(runner, make_sh
     assert_no_traceback(result.stdout, result.stderr)
     for where, code in EXPECTED:
         assert f"show/{where}: error[{code}]: " in result.stderr
-    assert "nothing was written" in result.stderr
+    assert "nothing was published" in result.stderr
     assert feed.read_bytes() == before
     assert feed.stat().st_mtime_ns == mtime
     assert sorted(p.relative_to(in_tmp / "out") for p in (in_tmp / "out").rglob("*")) == listing

@@ -14,12 +14,19 @@ import pytest
 from lxml import etree
 from mutagen.mp3 import MP3
 
-from conftest import EXAMPLE_SHOW, SHOW_YAML, episode_yaml, mp3_bytes
+from conftest import (
+    EXAMPLE_SHOW,
+    SHOW_YAML,
+    copy_example,
+    episode_yaml,
+    mp3_bytes,
+    publish_feed,
+    run_check,
+)
 from gaepod import fsio
 from gaepod.errors import InvalidShowError, OutputError
-from gaepod.feed import render as feed_module
-from gaepod.feed.render import render
-from gaepod.publish.commands import Options, publish_feed, run_check
+from gaepod.feed import rss as feed_module
+from gaepod.feed.rss import render
 from gaepod.show.check import check_show
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
@@ -35,7 +42,7 @@ NOTES = """|
 
 
 def build_feed(root: Path, out: Path, now: datetime = NOW) -> bytes:
-    publish_feed(Options(show=root, out=out, now=now))
+    publish_feed(root, out, now)
     return (out / "feed.xml").read_bytes()
 
 
@@ -46,7 +53,7 @@ def parse_both(data: bytes) -> tuple[feedparser.FeedParserDict, dict]:
 
 
 def test_example_show_feed_is_what_apps_see(tmp_path: Path) -> None:
-    data = build_feed(EXAMPLE_SHOW, tmp_path / "public")
+    data = build_feed(copy_example(tmp_path), tmp_path / "public")
     parsed, podcast = parse_both(data)
     assert not parsed.bozo, parsed.get("bozo_exception")
     result = check_show(EXAMPLE_SHOW)
@@ -120,8 +127,8 @@ def test_feed_is_byte_identical_across_runs(make_show, tmp_path: Path) -> None:
     mtime = (tmp_path / "a" / "feed.xml").stat().st_mtime_ns
     second = build_feed(root, tmp_path / "b", now=NOW + timedelta(days=3))
     assert first == second
-    report = publish_feed(Options(show=root, out=tmp_path / "a", now=NOW))
-    assert report.written.written == []
+    report = publish_feed(root, tmp_path / "a", NOW)
+    assert report.written == []
     assert (tmp_path / "a" / "feed.xml").stat().st_mtime_ns == mtime
 
 
@@ -207,7 +214,7 @@ def test_invalid_show_keeps_the_published_feed(make_show, tmp_path: Path) -> Non
     stat = (out / "feed.xml").stat()
     (root / "002-episode.yaml").write_text(episode_yaml(2, explicit="yes"))
     with pytest.raises(InvalidShowError) as caught:
-        publish_feed(Options(show=root, out=out, now=NOW))
+        publish_feed(root, out, NOW)
     assert any(d.code == "E108" for d in caught.value.diagnostics)
     assert (out / "feed.xml").read_bytes() == before
     assert (out / "feed.xml").stat().st_mtime_ns == stat.st_mtime_ns
@@ -231,7 +238,7 @@ def test_failed_write_leaves_old_feed_and_no_temp_files(
 
     monkeypatch.setattr(fsio.os, "replace", full_disk_on_feed)
     with pytest.raises(OutputError, match="No space left on device"):
-        publish_feed(Options(show=root, out=out, now=NOW))
+        publish_feed(root, out, NOW)
     assert (out / "feed.xml").read_bytes() == before
     assert not list(out.rglob(".gaepod-tmp-*"))
 
@@ -245,15 +252,15 @@ def test_published_files_are_world_readable(make_show, tmp_path: Path) -> None:
 def test_refuses_output_inside_the_show(make_show) -> None:
     root = make_show(1)
     with pytest.raises(Exception, match="overlaps the show folder"):
-        publish_feed(Options(show=root, out=root / "public", now=NOW))
+        publish_feed(root, root / "public", NOW)
 
 
 def test_check_warns_when_the_feed_gets_too_large(make_show, monkeypatch) -> None:
     root = make_show(2)
-    monkeypatch.setattr("gaepod.publish.commands.LARGE_FEED_BYTES", 1000)
-    result = run_check(Options(show=root, out=Path("unused"), now=NOW))
-    assert result.is_ok
-    assert [d.code for d in result.warnings] == ["W180"]
+    monkeypatch.setattr("gaepod.feed.rss.LARGE_FEED_BYTES", 1000)
+    report = run_check(root, NOW)
+    assert report.is_publishable()
+    assert [d.code for d in report.warnings] == ["W180"]
 
 
 def test_render_is_pure(make_show) -> None:

@@ -17,11 +17,10 @@ import yaml
 from lxml import etree
 from typer.testing import CliRunner
 
-from conftest import REPO
-from gaepod.cli.app import app
+from conftest import REPO, publish_feed
+from gaepod.cli import app
 from gaepod.fsio import locked
 from gaepod.importer.feed_import import FeedImportError, ImportReport, import_feed
-from gaepod.publish.commands import Options, publish_feed
 from gaepod.show.check import check_show
 from gaepod.show.episode import EPISODE_FIELDS, GUEST_FIELDS
 from gaepod.show.podcast import PODCAST_GUID_NAMESPACE, SHOW_FIELDS
@@ -400,7 +399,7 @@ def test_podcasting_20_and_itunes_item_fields_are_kept(tmp_path: Path) -> None:
     assert "podcast:soundbite (1 item)" in soundbite.message
     assert "podcast:person (not a guest) (1 item)" in soundbite.message
     # ... and the re-exported feed says all of it
-    publish_feed(Options(show=show, out=tmp_path / "out", now=NOW))
+    publish_feed(show, tmp_path / "out", NOW)
     tree = etree.parse(str(tmp_path / "out" / "feed.xml"))
     pc = "{https://podcastindex.org/namespace/1.0}"
     assert tree.find(f"channel/item/{pc}chapters").get("url") == "https://show.example.org/7.json"
@@ -438,7 +437,7 @@ def test_enclosure_types_follow_what_apps_expect(tmp_path: Path) -> None:
     assert episodes["Episode 4"]["audio_url"] == "https://a.example/my%20file.mp3"
     assert episodes["Episode 5"]["audio_url"] == "https://show.example.org/media/5.mp3"
     assert {"W253", "W219", "W212"} <= set(codes(report))
-    publish_feed(Options(show=show, out=tmp_path / "out", now=NOW))
+    publish_feed(show, tmp_path / "out", NOW)
     parsed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
     types = {e.title: e.enclosures[0].type for e in parsed.entries}
     assert types == {

@@ -13,9 +13,8 @@ import feedparser
 import pytest
 from lxml import etree
 
-from conftest import REPO
+from conftest import REPO, publish_feed, run_check
 from gaepod.importer.feed_import import ImportReport, import_feed
-from gaepod.publish.commands import Options, publish_feed, run_check
 from gaepod.show.check import check_show
 from gaepod.show.notes import sanitize, to_html, to_text
 
@@ -45,7 +44,7 @@ def imported(feed: Path, imports: dict[Path, Imported], tmp: pytest.TempPathFact
     if feed not in imports:
         root = tmp.mktemp(feed.stem)
         report = import_feed(str(feed), root / "show", now=NOW)
-        publish_feed(Options(show=root / "show", out=root / "public", now=NOW))
+        publish_feed(root / "show", root / "public", NOW)
         items = etree.parse(str(feed)).getroot().findall("channel/item")
         imports[feed] = Imported(
             report,
@@ -79,7 +78,7 @@ def test_every_item_becomes_an_episode_or_a_warning_says_why(
     assert result.report.items == len(result.items)
     assert result.report.episodes + len(skipped) == len(result.items)
     written = sorted(p.name for p in result.show.iterdir() if p.suffix == ".yaml")
-    assert len(written) == result.report.episodes + 1  # + podcast.yaml
+    assert len(written) == result.report.episodes + 2  # + podcast.yaml, the feed's ledger
     assert all(d.path == feed for d in result.report.diagnostics)
 
 
@@ -89,8 +88,8 @@ def test_the_imported_show_checks_without_errors(
 ) -> None:
     result = imported(feed, imports, tmp_path_factory)
     assert not result.report.errors
-    check = run_check(Options(show=result.show, out=Path("unused"), now=NOW))
-    assert check.is_ok, [d.format() for d in check.errors]
+    check = run_check(result.show, NOW).check
+    assert check is not None and check.is_ok, [d.format() for d in check.errors]
     assert check.podcast is not None
     assert len(check.podcast.episodes) == result.report.episodes
 

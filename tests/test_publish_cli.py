@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import episode_yaml
-from gaepod.cli.app import app
+from gaepod.cli import app
 
 NOW = "2026-11-24T12:00:00+0000"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLE_SHOW, episode_yaml
+from conftest import copy_example, episode_yaml
 from site_tools import ARTIFACTS, CHROMIUM_ARGS, chromium_path, missing_tool, serve
 from test_site import HOSTILE, NOW, SITE_YAML, publish
 
@@ -38,7 +38,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return publish(EXAMPLE_SHOW, tmp_path_factory.mktemp("browser") / "public")
+    folder = tmp_path_factory.mktemp("browser")
+    return publish(copy_example(folder), folder / "public")
 
 
 @pytest.fixture(scope="module")

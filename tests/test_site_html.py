@@ -10,14 +10,14 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import EXAMPLE_SHOW, episode_yaml
+from conftest import copy_example, episode_yaml
 from site_tools import vnu_command
 from test_site import HOSTILE, NOW, SITE_YAML, html_files, publish
 
 
 def test_every_page_is_valid_html(make_show, tmp_path: Path) -> None:
     command = vnu_command()
-    example = publish(EXAMPLE_SHOW, tmp_path / "example", NOW)
+    example = publish(copy_example(tmp_path), tmp_path / "example", NOW)
     files = {
         "001-episode.yaml": episode_yaml(1, description=HOSTILE, transcript="t/001.vtt"),
         "t/001.vtt": "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello <b>there</b> & bye.\n",

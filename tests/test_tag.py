@@ -23,11 +23,10 @@ from mutagen.id3 import (
 from mutagen.mp4 import MP4, MP4FreeForm
 from tinytag import TinyTag
 
-from conftest import SHOW_YAML, episode_yaml, jpeg_bytes, mp3_bytes
+from conftest import SHOW_YAML, episode_yaml, jpeg_bytes, mp3_bytes, publish_feed, tag_audio
 from gaepod.audio.tag import TagReport, needs_tagging, tag_show
 from gaepod.errors import InvalidShowError
 from gaepod.model import Podcast
-from gaepod.publish.commands import Options, publish_feed, tag_audio
 from gaepod.show.check import check_show
 from gaepod.show.probe import payload_digest
 
@@ -52,7 +51,7 @@ def podcast_of(root: Path) -> Podcast:
 
 
 def tag(root: Path, **options: bool) -> TagReport:
-    return tag_audio(Options(root, root.parent / "public"), **options).tags
+    return tag_audio(root, **options)
 
 
 def eyed3_tag(path: Path):
@@ -469,7 +468,7 @@ def test_feed_enclosure_length_is_the_tagged_size(show: Path, tmp_path: Path) ->
     assert size_after > size_before
 
     out = tmp_path / "public"
-    publish_feed(Options(show, out))
+    publish_feed(show, out)
 
     feed = (out / "feed.xml").read_text()
     assert f'length="{size_after}"' in feed
@@ -479,16 +478,16 @@ def test_feed_enclosure_length_is_the_tagged_size(show: Path, tmp_path: Path) ->
 def test_feed_warns_about_untagged_audio_until_it_is_tagged(show: Path, tmp_path: Path) -> None:
     out = tmp_path / "public"
 
-    untagged = [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
+    untagged = [d for d in publish_feed(show, out).warnings if d.code == "W185"]
     assert sorted(d.path.name for d in untagged) == ["001-episode.yaml", "002-episode.yaml"]
     assert untagged[0].line == 4  # the `audio:` line
 
     tag(show)
-    assert not [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
+    assert not [d for d in publish_feed(show, out).warnings if d.code == "W185"]
 
     yaml = show / "002-episode.yaml"
     yaml.write_text(yaml.read_text().replace("Guest 2", "Another guest"))
-    warned = [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
+    warned = [d for d in publish_feed(show, out).warnings if d.code == "W185"]
     assert [d.path.name for d in warned] == ["002-episode.yaml"]
 
 
@@ -513,7 +512,7 @@ def test_a_tag_record_of_an_older_format_is_worked_out_again_without_writing(
     assert report.changed == [] and report.unchanged == 2
     assert stamps(show) == before
     out = tmp_path / "public"
-    assert not [d for d in publish_feed(Options(show, out)).check.warnings if d.code == "W185"]
+    assert not [d for d in publish_feed(show, out).warnings if d.code == "W185"]
 
 
 def test_files_tagged_by_the_last_run_are_not_worked_out_again(show: Path, monkeypatch) -> None:

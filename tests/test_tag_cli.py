@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from conftest import episode_yaml
 from gaepod.audio import id3 as tag_id3
-from gaepod.cli.app import _tag_progress, app
+from gaepod.cli import app
+from gaepod.cli.console import Terminal, status
 from gaepod.fsio import locked
 
 ID3_FRAMES = (
@@ -123,17 +124,21 @@ def test_no_wait_exits_3_while_another_run_holds_the_lock(runner: CliRunner, sho
 
 
 def test_progress_bar_only_on_a_terminal() -> None:
-    terminal = Console(file=io.StringIO(), force_terminal=True)
-    pipe = Console(file=io.StringIO(), force_terminal=False)
+    terminal = Terminal(err=Console(file=io.StringIO(), force_terminal=True, width=80))
+    pipe = Terminal(err=Console(file=io.StringIO(), force_terminal=False))
 
-    with _tag_progress(terminal, quiet=False) as progress:
+    with status(terminal, enabled=True) as (step, progress):
         assert progress is not None
+        step("checking the show")
         progress(1, 2, "audio/[b]001[/b].mp3")
-    with _tag_progress(terminal, quiet=True) as quiet_progress:
+    with status(terminal, enabled=False) as (_step, quiet_progress):
         assert quiet_progress is None
-    with _tag_progress(pipe, quiet=False) as pipe_progress:
+    with status(pipe, enabled=True) as (step, pipe_progress):
         assert pipe_progress is None
-    assert pipe.file.getvalue() == ""
+        step("checking the show")
+    shown = terminal.err.file.getvalue()  # type: ignore[attr-defined]
+    assert "tagging 1/2 audio/[b]001[/b].mp3" in shown  # user text is not markup
+    assert pipe.err.file.getvalue() == ""  # type: ignore[attr-defined]
 
 
 def test_help_has_an_example(runner: CliRunner) -> None:

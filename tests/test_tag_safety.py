@@ -14,10 +14,9 @@ from pathlib import Path
 import mutagen.id3._file
 import pytest
 
-from conftest import episode_yaml, mp3_bytes
+from conftest import episode_yaml, mp3_bytes, tag_audio
 from gaepod.audio import id3 as tag_id3
 from gaepod.audio.tag import tag_show
-from gaepod.publish.commands import Options, tag_audio
 from gaepod.show.check import check_show
 
 GAEPOD = Path(sys.executable).with_name("gaepod")
@@ -37,7 +36,7 @@ def shows(make_show) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
     root = make_show(episodes=12)
     old = audio_bytes(root)
     reference = make_show(episodes=12, name="reference")
-    tag_audio(Options(reference, reference.parent / "public"))
+    tag_audio(reference)
     new = audio_bytes(reference)
     assert all(new[name] != old[name] for name in old)
     return root, old, new
@@ -63,7 +62,7 @@ def test_error_inside_mutagen_save_leaves_the_original(shows, monkeypatch) -> No
 
     monkeypatch.setattr(mutagen.id3._file, "insert_bytes", insert_then_fail)
 
-    report = tag_audio(Options(root, root.parent / "public")).tags
+    report = tag_audio(root)
 
     assert len(report.failures) == 12
     assert "No space left on device" in report.failures[0].message
@@ -83,7 +82,7 @@ def test_a_copy_whose_audio_changed_is_never_swapped_in(shows, monkeypatch) -> N
 
     monkeypatch.setattr(tag_id3, "save", save_and_damage)
 
-    report = tag_audio(Options(root, root.parent / "public")).tags
+    report = tag_audio(root)
 
     assert {d.code for d in report.failures} == {"E186"}
     assert "would have changed the audio itself" in report.failures[0].message
@@ -119,7 +118,7 @@ import io, os, signal, sys
 from pathlib import Path
 import mutagen.id3._file, shutil
 from gaepod.audio import write as tag_write
-from gaepod.publish.commands import Options, tag_audio
+from gaepod.publish import BuildOptions, Stage, build
 
 root, mode, nth = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 calls = 0
@@ -153,7 +152,7 @@ elif mode == "insert":
     mutagen.id3._file.insert_bytes = insert
 else:
     tag_write.os.replace = replace
-tag_audio(Options(root, root.parent / "public"))
+build(BuildOptions(show=root, stages=frozenset({Stage.TAG})))
 """
 
 
@@ -169,7 +168,7 @@ def test_sigkill_mid_write_leaves_every_file_old_or_new(shows, mode: str) -> Non
     assert len(assert_old_or_new(root, old, new)) == 5
     assert len(leftovers(root)) == 1  # the dead run's copy...
 
-    report = tag_audio(Options(root, root.parent / "public")).tags  # ...which the next run sweeps
+    report = tag_audio(root)  # ...which the next run sweeps
 
     assert not report.failures
     assert audio_bytes(root) == new

@@ -32,11 +32,10 @@ from ..show.probe import probe
 from ..show.vocab import AUDIO_TYPES
 from ..speed import memo
 from ..speed.parallel import map_items
+from ..state import TAG_RECORD, state_dir
 from .wanted import Cover, WantedTags, fingerprint, wanted_tags
 from .write import replace_tagged
 
-STATE_DIR = ".gaepod"
-STATE_FILE = "tags.json"
 STATE_FORMAT = 2  # 2: tag keys hash field reprs (were a JSON dump): older records are dropped
 
 Progress = Callable[[int, int, str], None]
@@ -341,7 +340,7 @@ class _State:
     @classmethod
     def load(cls, root: Path) -> _State:
         try:
-            data = json.loads((root / STATE_DIR / STATE_FILE).read_bytes())
+            data = json.loads((state_dir(root) / TAG_RECORD).read_bytes())
         except (OSError, ValueError):
             return cls()
         if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
@@ -400,7 +399,7 @@ class _State:
         with contextlib.suppress(OSError):  # losing the record only costs a warning later
             atomic_write(
                 # compact: json's C encoder only serves calls without `indent`
-                root / STATE_DIR / STATE_FILE,
+                state_dir(root) / TAG_RECORD,
                 json.dumps(data, separators=(",", ":")).encode(),
                 durable=False,
             )

@@ -1,5 +1,9 @@
-"""The `gaepod` command line."""
+"""The `gaepod` command line: a thin typer shell over gaepod's library.
 
+Importing this package registers every command on `app`.
+"""
+
+from . import publishing, workspace  # noqa: F401  (each registers its commands)
 from .app import app, main
 
 __all__ = ["app", "main"]

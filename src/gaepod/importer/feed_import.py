@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic
-from ..fsio import atomic_write, locked
+from ..fsio import atomic_write
 from ..paths import slugify
-from ..publish.commands import LOCK_FILE, STATE_DIR
 from ..show.check import check_show, episode_files
 from ..show.podcast import SHOW_FILE
+from ..state import show_lock
 from .episode import EpisodeDraft, Tally, read_item
 from .rss import FeedImportError, ImportLog, child_text, children, parse_channel
 from .show import ShowDraft, read_show
@@ -97,7 +97,7 @@ def import_feed(
     report.diagnostics.extend(sorted(log.diagnostics, key=lambda d: d.line))
     _check_staged(files, show_dir, report)
     # the build lock: a cron build never sees a half-imported show
-    with locked(show_dir / STATE_DIR / LOCK_FILE):
+    with show_lock(show_dir):
         _refuse_used_folder(show_dir, force)  # again: it may have changed meanwhile
         if force:
             _report_other_files(show_dir, files, log, report)

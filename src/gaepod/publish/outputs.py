@@ -13,12 +13,13 @@ from typing import BinaryIO
 
 from .. import __version__
 from ..errors import OutputError
-from ..feed import render as feed
+from ..feed import rss as feed
 from ..fsio import Pending, StagedWrites, new_folder, output_name
 from ..model import Podcast
 from ..speed import memo
-from ..speed.cache import BuildCache, OutputRecord, digest_of, stamp, stamp_of
+from ..speed.cache import BuildCache, OutputRecord, digest_of
 from ..speed.parallel import map_items
+from ..state import stamp, stamp_of
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Output:
     key: str | None = None
     write: Callable[[BinaryIO], None] | None = None  # or written piece by piece (the feed)
     whole_show: bool = False
+    stage: str = "feed"  # the stage that publishes it: see stages.write
 
     def content(self) -> bytes | None:
         if self.data is not None:
@@ -227,7 +229,7 @@ def _write_staged(
                 for (output, target, key), pending in zip(jobs, staged_jobs, strict=True):
                     if key is not None:
                         now = stamp(target) if pending is None else stamp_of(pending[2])
-                        cache.outputs[output.relpath] = OutputRecord(key, now)
+                        cache.outputs[output.relpath] = OutputRecord(key, now, output.stage)
             if while_flushing is not None:
                 while_flushing()
 

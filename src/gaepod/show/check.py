@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ..errors import Diagnostic, InvalidShowError, Severity, has_errors, sort_key
 from ..model import Episode, Podcast, Show
-from ..speed.cache import BuildCache, Stamp, digest_of
+from ..speed.cache import BuildCache, digest_of
 from ..speed.parallel import map_items
+from ..state import Stamp
 from .episode import read_episode
 from .pages import page_problems
 from .podcast import SHOW_FILE, ShowContext, read_show

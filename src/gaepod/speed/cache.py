@@ -22,32 +22,18 @@ from typing import IO, TYPE_CHECKING
 from .. import __version__
 from ..errors import Diagnostic
 from ..model import Episode, Show
+from ..state import CACHE_FILE, Stamp, stamp
 
 if TYPE_CHECKING:
     from ..feed.diff import ItemFacts
     from ..show.ledger import Ledger
     from ..show.podcast import ShowContext
 
-CACHE_FILE = "cache.pickle"
-FORMAT = f"gaepod-cache-9/{__version__}"
+FORMAT = f"gaepod-cache-10/{__version__}"
 # The validation records are saved as this many pickles, each holding the files whose
 # path hashes to it; a build saves again only the ones whose records changed and copies
 # the others' bytes from the last cache file (pickling 1,000 records took 20-30 ms).
 SHARDS = 64
-
-Stamp = tuple[int, int, int]
-
-
-def stamp(path: Path | str) -> Stamp | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return stamp_of(st)
-
-
-def stamp_of(st: os.stat_result) -> Stamp:
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 @dataclass
@@ -73,6 +59,7 @@ class ValidationRecord:
 class OutputRecord:
     key: str  # hash of everything the file's bytes came from
     stamp: Stamp | None  # of the written file, to notice edits or deletions
+    stage: str = "feed"  # the pipeline stage that publishes it (publish.options.Stage)
 
 
 @dataclass

@@ -14,12 +14,12 @@ import marshal
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
+from ..state import QUICK_FILE, Stamp, is_state_name
 
-STATE_FILE = "quick.marshal"
-FORMAT = f"gaepod-quick-2/{__version__}"
-Stamp = tuple[int, int, int]
+FORMAT = f"gaepod-quick-3/{__version__}"
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class QuickState:
     inputs: dict[str, Stamp]
     outputs: dict[str, Stamp]
     next_change: float | None  # POSIX time of the next scheduled episode, if any
-    episodes_in_feed: int = 0  # what that build published, for a no-op's report
+    summary: dict[str, Any]  # what that build reported (counts, warnings), for a no-op's
 
 
 def scan_inputs(show: Path) -> dict[str, Stamp]:
@@ -42,7 +42,7 @@ def scan_inputs(show: Path) -> dict[str, Stamp]:
         except OSError:
             continue
         for entry in entries:
-            if entry.name in (".gaepod", ".git") or entry.name.startswith(".gaepod-tmp-"):
+            if entry.name == ".git" or is_state_name(entry.name):
                 continue
             with contextlib.suppress(OSError):
                 if entry.is_dir(follow_symlinks=False):
@@ -66,7 +66,7 @@ def load(state_dir: Path) -> QuickState | None:
     try:
         # marshal.loads of the bytes: marshal.load from a file reads it in tiny pieces,
         # 18 ms instead of 2 for the 2,000 files of a 1,000-episode show.
-        raw = marshal.loads((state_dir / STATE_FILE).read_bytes())
+        raw = marshal.loads((state_dir / QUICK_FILE).read_bytes())
         if raw.get("format") != FORMAT:
             return None
         return QuickState(
@@ -74,7 +74,7 @@ def load(state_dir: Path) -> QuickState | None:
             raw["inputs"],
             raw["outputs"],
             raw["next_change"],
-            raw["episodes_in_feed"],
+            raw["summary"],
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return None
@@ -89,15 +89,15 @@ def save(state_dir: Path, state: QuickState) -> None:
         "inputs": state.inputs,
         "outputs": state.outputs,
         "next_change": state.next_change,
-        "episodes_in_feed": state.episodes_in_feed,
+        "summary": state.summary,
     }
     with contextlib.suppress(OSError):
-        atomic_write(state_dir / STATE_FILE, marshal.dumps(raw), durable=False)
+        atomic_write(state_dir / QUICK_FILE, marshal.dumps(raw), durable=False)
 
 
 def forget(state_dir: Path) -> None:
     with contextlib.suppress(OSError):
-        (state_dir / STATE_FILE).unlink()
+        (state_dir / QUICK_FILE).unlink()
 
 
 def is_unchanged(

@@ -17,6 +17,7 @@ from feedgen.version import version_str as feedgen_version
 from lxml.etree import LXML_VERSION
 
 from .. import __version__
+from ..errors import Diagnostic, Severity
 from ..model import Episode, Podcast, Show
 from ..show.notes import to_html, to_text, truncate
 from .extension import PodcastEntryExtension, PodcastExtension
@@ -31,6 +32,21 @@ RENDERER = f"feedgen {feedgen_version} lxml {LXML_VERSION}"
 ITEM_START = b"    <item>\n"  # how lxml's pretty printer opens an item (depth 2)
 CHANNEL_END = b"  </channel>\n"
 ITEM_BATCH = 200  # items per feedgen document: bounds the lxml tree's memory
+
+
+def size_warning(show: Show, size: int) -> Diagnostic | None:
+    """W180 when a feed of `size` bytes is larger than some apps accept."""
+    if size <= LARGE_FEED_BYTES:
+        return None
+    return Diagnostic(
+        show.source,
+        0,
+        0,
+        "W180",
+        f"the feed would be {size / 1048576:.1f} MB; some apps refuse feeds over 3 MB",
+        "set `feed_limit:` in podcast.yaml to keep only the newest episodes",
+        Severity.WARNING,
+    )
 
 
 def render(podcast: Podcast, now: datetime) -> bytes:

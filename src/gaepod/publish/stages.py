@@ -1,0 +1,344 @@
+"""The steps of the pipeline, each a function pipeline.build calls in order.
+
+Kept apart from pipeline.py so that the no-op answer imports none of them:
+importing this module brings in the check, the ledger and the cache (what a
+run that has work to do needs); the feed, the site and the tagger are imported
+by the step that uses them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import Diagnostic, InvalidShowError, OutputError
+from ..model import Podcast
+from ..paths import public_relpath
+from ..show.check import CheckResult, check_show, recheck
+from ..show.ledger import LEDGER_FILE, Ledger, compare, describe, read_ledger, render_ledger
+from ..speed import memo, quickstate
+from ..speed.cache import BuildCache, save_cache
+from ..state import TEMPLATES, Stamp, stamp, state_dir
+from .options import BuildOptions, BuildReport, Stage, diagnostic_row
+from .outputs import Output
+
+if TYPE_CHECKING:
+    from ..audio.tag import TagReport
+    from ..feed.diff import FeedDiff, ItemFacts
+
+__all__ = ["Output"]
+
+Log = Callable[[str], None]
+Progress = Callable[[int, int, str], None]
+
+
+class Stopwatch:
+    """Seconds spent in each step, for `build --verbose`."""
+
+    def __init__(self, report: BuildReport) -> None:
+        self.report = report
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.report.timings[name] = self.report.timings.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def check(
+    options: BuildOptions,
+    cache: BuildCache,
+    inputs: dict[str, Stamp] | None,
+    clock: Stopwatch,
+) -> CheckResult:
+    """Validate the show, reading again only the files that changed since the cache."""
+    if options.publishes and cache.out_dir != str(options.out.resolve()):
+        cache.outputs, cache.out_dir = {}, str(options.out.resolve())  # another folder's
+    memo.restore(cache.memo)
+    meanwhile = partial(_while_checking, options, cache) if options.publishes else None
+    result = check_show(options.show, cache, inputs, meanwhile=meanwhile)
+    clock.lap("check")
+    return result
+
+
+def _while_checking(options: BuildOptions, cache: BuildCache) -> None:
+    """Work for this process while helpers read the episodes, instead of between the
+    steps, when it is the only one working: import what tagging, the feed and the site
+    need (~60 ms, jinja2, feedgen and lxml among it), and read the ledger."""
+    from ..audio import tag  # noqa: F401
+    from ..feed import diff, rss  # noqa: F401
+    from ..site import plan  # noqa: F401
+
+    current = stamp(options.show / LEDGER_FILE)
+    if current is None or (cache.ledger is not None and cache.ledger[0] == current):
+        return
+    ledger, diagnostics = read_ledger(options.show)
+    if not any(d.is_error for d in diagnostics):  # else verify_ledger reads and reports it
+        cache.ledger = (current, ledger)
+
+
+def recheck_tagged(
+    result: CheckResult, tags: TagReport, options: BuildOptions, cache: BuildCache
+) -> CheckResult:
+    """The check's result after tagging changed some audio files (their sizes)."""
+    assert result.podcast is not None
+    paths = {tagged.path for tagged in tags.changed}
+    sources = {e.source for e in result.podcast.episodes if e.audio.path in paths}
+    return recheck(result, options.show, cache, sources)
+
+
+def verify_ledger(options: BuildOptions, podcast: Podcast, cache: BuildCache) -> Ledger:
+    """The guid ledger, or InvalidShowError when publishing would change a published
+    episode's guid or drop it (unless the options allow it)."""
+    path = options.show / LEDGER_FILE
+    current = stamp(path)
+    if cache.ledger is not None and current is not None and cache.ledger[0] == current:
+        ledger = cache.ledger[1]  # the file is as the last build left it
+    else:
+        ledger, diagnostics = read_ledger(options.show)
+        if any(d.is_error for d in diagnostics):
+            raise InvalidShowError(
+                f"{LEDGER_FILE} cannot be read; nothing was published", diagnostics
+            )
+        cache.ledger = (current, ledger) if current is not None else None
+    problems = [
+        p
+        for p in compare(ledger, podcast.published(options.moment()))
+        if not (p.kind == "removed" and options.allow_removal)
+        and not (p.kind == "guid-changed" and options.allow_guid_change)
+    ]
+    if problems:
+        raise InvalidShowError(
+            f"{len(problems)} published episode{'s' * (len(problems) != 1)} would change "
+            "for subscribers; nothing was published",
+            [describe(p, path) for p in problems],
+        )
+    return ledger
+
+
+def tag(
+    options: BuildOptions,
+    podcast: Podcast,
+    cache: BuildCache,
+    report: BuildReport,
+    log: Log,
+    progress: Progress | None,
+    meanwhile: Callable[[], None],
+) -> None:
+    """Tag the audio files (report.tags, report.tagged); `meanwhile`: this process's own
+    work while helpers examine the files."""
+    from ..audio.tag import tag_show
+
+    tag_options = f"id3v2.{4 if options.id3v24 else 3}"
+    unchanged: set[Path] = set()
+    if cache.tag_options == tag_options and podcast.show.source not in cache.fresh:
+        unchanged = {e.source for e in podcast.episodes if e.source not in cache.fresh}
+    tags = tag_show(
+        podcast,
+        id3v24=options.id3v24,
+        dry_run=options.dry_run,
+        progress=progress,
+        unchanged_since_last_run=unchanged,
+        meanwhile=meanwhile,
+    )
+    if not options.dry_run:
+        cache.tag_options = tag_options
+    report.tags = tags
+    report.tagged = [public_relpath(t.path, options.show) for t in tags.changed]
+    verb = "would tag" if options.dry_run else "tagged"
+    log(f"tag: {len(tags.changed)} files {verb}, {tags.unchanged} already right")
+
+
+def untagged_warnings(podcast: Podcast, now: datetime) -> list[Diagnostic]:
+    """W185 for each episode about to be published with audio `gaepod tag` has not tagged."""
+    from ..audio.tag import untagged_warnings as warnings
+
+    return warnings(podcast.in_feed(now), podcast.show)
+
+
+def feed_size_warnings(podcast: Podcast, now: datetime) -> list[Diagnostic]:
+    """W180 when the feed about to be published is larger than some apps accept."""
+    from ..feed.rss import render, size_warning
+
+    warning = size_warning(podcast.show, len(render(podcast, now)))
+    return [warning] if warning is not None else []
+
+
+def diff(
+    out: Path, podcast: Podcast, now: datetime, cache: BuildCache
+) -> tuple[FeedDiff, dict[str, ItemFacts]]:
+    """What subscribers will see change, and the items of the feed about to be written."""
+    from ..feed.diff import compare_feeds, published_items, upcoming_items
+    from ..feed.rss import FEED_PATH
+
+    current = stamp(out / FEED_PATH)
+    if cache.feed_items is not None and current is not None and cache.feed_items[0] == current:
+        published = cache.feed_items[1]  # the feed gaepod wrote last time, untouched since
+    else:
+        published = published_items(out / FEED_PATH)
+    upcoming = upcoming_items(podcast.in_feed(now))
+    return compare_feeds(published, upcoming), upcoming
+
+
+def plan(
+    options: BuildOptions, out: Path, podcast: Podcast, now: datetime, cache: BuildCache
+) -> list[Output]:
+    """Every file the selected stages publish, keyed; nothing is rendered yet."""
+    from .outputs import keyed_feed_outputs
+
+    outputs = keyed_feed_outputs(podcast, now, cache, out)
+    if Stage.SITE in options.stages:
+        from ..site.plan import plan_site, site_files, theme_dir
+
+        theme = theme_dir(options.show)
+        pages = plan_site(
+            podcast,
+            now,
+            theme,
+            episode_key=lambda e: cache.digest(e.source, e),
+            compiled_templates=state_dir(options.show) / TEMPLATES,
+        )
+        outputs += [
+            Output(p.relpath, render=p.render, key=p.key, whole_show=p.whole_show, stage="site")
+            for p in pages
+        ]
+        outputs += [
+            Output(o.relpath, source=o.source, stage="site")
+            for o in site_files(podcast, now, theme)
+        ]
+    unique: dict[str, Output] = {}
+    for output in outputs:
+        unique.setdefault(output.relpath, output)  # art is wanted by both: once is enough
+    return list(unique.values())
+
+
+def write(
+    options: BuildOptions,
+    out: Path,
+    outputs: list[Output],
+    podcast: Podcast,
+    upcoming: dict[str, ItemFacts],
+    cache: BuildCache,
+    report: BuildReport,
+    log: Log,
+) -> None:
+    """Write the outputs, then remove the files of this run's stages that no output
+    makes any more. The feed's size is known once it is staged, before anything is
+    renamed into place: W180 then, and with --strict nothing is published."""
+    from ..feed.rss import FEED_PATH, size_warning
+    from ..fsio import remove_stale
+    from .outputs import write_outputs
+
+    def while_flushing() -> None:
+        """Runs while the new files go to disk, before any is renamed into place."""
+        record = cache.outputs.get(FEED_PATH)
+        report.feed_bytes = record.stamp[1] if record is not None and record.stamp else 0
+        warning = size_warning(podcast.show, report.feed_bytes)
+        if warning is not None:
+            report.warnings.append(warning)
+            if options.strict:
+                raise InvalidShowError(
+                    "the feed is too large (--strict); nothing was published", [warning]
+                )
+        # The cache is saved now: it holds the new files' stamps, and a build killed
+        # before they are renamed leaves stamps no file has (the next build renders
+        # those files again, as without a cache).
+        written = record.stamp if record is not None else None
+        cache.feed_items = (written, upcoming) if written is not None else None
+        cache.memo = memo.used()
+        save_cache(state_dir(options.show), cache)
+
+    written = write_outputs(out, outputs, cache, while_flushing)
+    report.written = written.written
+    report.unchanged = written.unchanged + written.skipped
+    report.unrendered = written.skipped
+    report.pages = sum(o.relpath.endswith(".html") for o in outputs)
+    ran = {stage.value for stage in options.stages}
+    current = {o.relpath for o in outputs}
+    stale = [r for r, record in cache.outputs.items() if r not in current and record.stage in ran]
+    report.removed_outputs = remove_stale(out, stale)
+    for relpath in stale:
+        del cache.outputs[relpath]
+    log(
+        f"write: {len(written.written)} files written, {written.unchanged} unchanged, "
+        f"{written.skipped} skipped unrendered, {len(report.removed_outputs)} removed"
+    )
+
+
+def record_ledger(
+    options: BuildOptions, ledger: Ledger, podcast: Podcast, now: datetime, cache: BuildCache
+) -> int:
+    """Add the episodes that appeared in the feed for the first time; how many."""
+    from ..fsio import atomic_write
+
+    updated = ledger.record(podcast.in_feed(now), now)
+    added = len(updated.entries) - len(ledger.entries)
+    if added:
+        try:
+            atomic_write(options.show / LEDGER_FILE, render_ledger(updated))
+        except OSError as exc:
+            raise OutputError(
+                f"the feed was published, but {LEDGER_FILE} could not be updated: "
+                f"{exc.strerror or exc}; the next build records the new episodes"
+            ) from exc
+        written = stamp(options.show / LEDGER_FILE)
+        cache.ledger = (written, updated) if written is not None else None
+    return added
+
+
+def save_quick_state(
+    options: BuildOptions,
+    out: Path,
+    podcast: Podcast,
+    now: datetime,
+    relpaths: list[str],
+    cache: BuildCache,
+    inputs: dict[str, Stamp],
+    report: BuildReport,
+) -> None:
+    """What the next run needs to answer "nothing changed" from stamps alone, and to
+    report then what this run published."""
+    written_inputs = [options.show / r for r in report.tagged] + [options.show / LEDGER_FILE]
+    upcoming = [e.date.timestamp() for e in podcast.episodes if not e.is_draft and e.date > now]
+    # The write step stamped every output it wrote or found current: stat only the rest.
+    known = {r: record.stamp for r in relpaths if (record := cache.outputs.get(r)) is not None}
+    outputs = {r: s for r, s in known.items() if s is not None}
+    outputs.update(quickstate.scan_outputs(out, [r for r in relpaths if r not in outputs]))
+    quickstate.save(
+        state_dir(options.show),
+        quickstate.QuickState(
+            signature=options.signature(),
+            inputs=_restamped(inputs, options.show, written_inputs),
+            outputs={str(r): outputs[r] for r in relpaths if r in outputs},  # marshal: plain str
+            next_change=min(upcoming, default=None),
+            summary={
+                "episodes_in_feed": report.episodes_in_feed,
+                "episode_files": report.episode_files,
+                "feed_bytes": report.feed_bytes,
+                "pages": report.pages,
+                "warnings": [diagnostic_row(d) for d in report.warnings],
+            },
+        ),
+    )
+
+
+def _restamped(inputs: dict[str, Stamp], show: Path, written: list[Path]) -> dict[str, Stamp]:
+    """The show folder's stamps as the build started, with those of the files it
+    wrote itself (re-tagged audio, the ledger) taken again. A file edited while the
+    build ran keeps its old stamp, so the next build reads it."""
+    current = dict(inputs)
+    for written_path in written:
+        try:
+            path = show / public_relpath(written_path, show)  # keyed as the scan keys it
+        except ValueError:
+            continue  # outside the show folder: not scanned
+        now = stamp(path)
+        if now is None:
+            current.pop(str(path), None)
+        else:
+            current[str(path)] = now
+    return current

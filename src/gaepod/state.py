@@ -1,0 +1,57 @@
+"""The show's state folder, `<show>/.gaepod/`: its name, its lock, and file stamps.
+
+Everything gaepod keeps between runs lives in this one folder, which the host
+keeps out of version control: the lock every writing command holds, the build
+cache, the no-op state, the tag record and the compiled templates. Only the
+lock matters for correctness; deleting the rest only costs time. Stamps
+(mtime, size, inode) are how every part tells that a file changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from .fsio import TEMP_PREFIX, locked
+
+STATE_DIR = ".gaepod"
+LOCK_FILE = "lock"
+CACHE_FILE = "cache.pickle"  # speed.cache: what each file produced
+QUICK_FILE = "quick.marshal"  # speed.quickstate: the no-op answer
+TAG_RECORD = "tags.json"  # audio.tag: which file got which tags
+TEMPLATES = "templates"  # Jinja2's compiled templates
+
+Stamp = tuple[int, int, int]  # st_mtime_ns, st_size, st_ino
+
+
+def state_dir(show: Path) -> Path:
+    return show / STATE_DIR
+
+
+def is_state_name(name: str) -> bool:
+    """True for names that are gaepod's own, never the show's inputs: the state folder
+    and the temp files of a write in progress."""
+    return name == STATE_DIR or name.startswith(TEMP_PREFIX)
+
+
+@contextlib.contextmanager
+def show_lock(show: Path, *, wait: bool = True) -> Iterator[None]:
+    """The show's exclusive lock: every command that writes holds it (LockedError when
+    `wait` is False and another run has it)."""
+    with locked(state_dir(show) / LOCK_FILE, wait=wait):
+        yield
+
+
+def stamp(path: Path | str) -> Stamp | None:
+    """The file's stamp, or None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return stamp_of(st)
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
