@@ -250,3 +250,11 @@ def tag_audio(show: Path, *, id3v24: bool = False, dry_run: bool = False) -> Tag
     tags = build(options).tags
     assert tags is not None
     return tags
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write the golden files in tests/golden/ from this build instead of comparing",
+    )

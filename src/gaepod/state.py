@@ -2,8 +2,8 @@
 
 Everything gaepod keeps between runs lives in this one folder, which the host
 keeps out of version control: the lock every writing command holds, the build
-cache, the no-op state, the tag record and the compiled templates. Only the
-lock matters for correctness; deleting the rest only costs time. Stamps
+cache, the no-op state, the tag record and the compiled templates. The lock and
+the manifest of published files matter; deleting the rest only costs time. Stamps
 (mtime, size, inode) are how every part tells that a file changed.
 """
 
@@ -21,6 +21,7 @@ LOCK_FILE = "lock"
 CACHE_FILE = "cache.pickle"  # speed.cache: what each file produced
 QUICK_FILE = "quick.marshal"  # speed.quickstate: the no-op answer
 TAG_RECORD = "tags.json"  # audio.tag: which file got which tags
+MANIFEST_FILE = "outputs.json"  # publish.manifest: which files a build published
 TEMPLATES = "templates"  # Jinja2's compiled templates
 
 Stamp = tuple[int, int, int]  # st_mtime_ns, st_size, st_ino

@@ -3,8 +3,7 @@ and the one place that writes such a list to the output folder."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -19,6 +18,7 @@ from ..model import Podcast
 from ..speed import memo
 from ..speed.cache import BuildCache, OutputRecord, digest_of
 from ..speed.parallel import map_items
+from ..speed.splice import previous_parts
 from ..state import stamp, stamp_of
 
 
@@ -39,7 +39,7 @@ class Output:
     key: str | None = None
     write: Callable[[BinaryIO], None] | None = None  # or written piece by piece (the feed)
     whole_show: bool = False
-    stage: str = "feed"  # the stage that publishes it: see stages.write
+    stage: str = "feed"  # the stage that publishes it (publish.manifest)
 
     def content(self) -> bytes | None:
         if self.data is not None:
@@ -56,17 +56,11 @@ class WriteReport:
     skipped: int = 0  # not even rendered: key and file unchanged since the last build
 
 
-def feed_outputs(podcast: Podcast, now: datetime) -> list[Output]:
-    """The feed and every file it points to that gaepod publishes (art, chapters, transcripts)."""
-    outputs = [Output(feed.FEED_PATH, data=feed.render(podcast, now))]
-    outputs.extend(_asset_outputs(podcast, now))
-    return outputs
-
-
 def keyed_feed_outputs(
     podcast: Podcast, now: datetime, cache: BuildCache, out: Path
 ) -> list[Output]:
-    """feed_outputs, rendered only when what they come from changed since the last build.
+    """The feed and every file it points to that gaepod publishes (art, chapters,
+    transcripts), rendered only when what they come from changed since the last build.
 
     Items of episodes that did not change are taken from the feed.xml the last
     build wrote (when it is untouched since): an edit renders one item, not all.
@@ -76,11 +70,13 @@ def keyed_feed_outputs(
     show_digest = cache.digest(show.source, show)
     item_base = digest_of([__version__, feed.RENDERER, show_digest])
     item_keys = [digest_of([item_base, cache.digest(e.source, e)]) for e in episodes]
-    previous = _PreviousFeed(cache.outputs.get(feed.FEED_PATH), cache.feed_item_keys)
+    record = cache.outputs.get(feed.FEED_PATH)
+    written, old_keys = (record.stamp if record else None), cache.feed_item_keys
     cache.feed_item_keys = item_keys  # saved only when the build succeeds
 
     def write(handle: BinaryIO) -> None:
-        with previous.items(out / feed.FEED_PATH, item_keys) as reuse:
+        path = out / feed.FEED_PATH
+        with previous_parts(path, written, old_keys, item_keys, feed.item_offsets) as reuse:
             feed.write(handle, show, episodes, reuse)
 
     outputs = [
@@ -100,48 +96,6 @@ def keyed_feed_outputs(
             )
         outputs.append(output)
     return outputs
-
-
-@dataclass(frozen=True)
-class _PreviousFeed:
-    """The feed.xml the last build wrote, as far as the cache knows it."""
-
-    record: OutputRecord | None
-    item_keys: list[str]
-
-    @contextlib.contextmanager
-    def items(self, path: Path, keys: list[str]) -> Iterator[Callable[[int], bytes | None]]:
-        """`reuse(i)` for feed.write: the earlier item of the episode now at position i
-        when its key did not change, read from the last feed.xml as needed; always None
-        when that file changed since the last build (or cannot be read)."""
-        if self.record is None or not self.item_keys or self.record.stamp != stamp(path):
-            yield _no_reuse
-            return
-        try:
-            handle = path.open("rb", buffering=1 << 20)  # items are read in file order
-        except OSError:
-            yield _no_reuse
-            return
-        with handle:
-            offsets = feed.item_offsets(handle, len(self.item_keys))
-            if offsets is None or self.record.stamp != stamp(path):  # replaced meanwhile
-                yield _no_reuse
-                return
-            where = {key: (offsets[i], offsets[i + 1]) for i, key in enumerate(self.item_keys)}
-
-            def reuse(index: int) -> bytes | None:
-                span = where.get(keys[index])
-                if span is None:
-                    return None
-                if handle.tell() != span[0]:  # a seek drops the read-ahead buffer
-                    handle.seek(span[0])
-                return handle.read(span[1] - span[0])
-
-            yield reuse
-
-
-def _no_reuse(_index: int) -> bytes | None:
-    return None
 
 
 def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:
@@ -229,7 +183,7 @@ def _write_staged(
                 for (output, target, key), pending in zip(jobs, staged_jobs, strict=True):
                     if key is not None:
                         now = stamp(target) if pending is None else stamp_of(pending[2])
-                        cache.outputs[output.relpath] = OutputRecord(key, now, output.stage)
+                        cache.outputs[output.relpath] = OutputRecord(key, now)
             if while_flushing is not None:
                 while_flushing()
 

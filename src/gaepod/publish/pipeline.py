@@ -22,6 +22,7 @@ from ..errors import Diagnostic, GaepodError, InvalidShowError
 from ..fsio import safe_output_dir, sweep_temp_files
 from ..paths import forget_resolved_folders
 from ..speed import collector, quickstate
+from ..speed.switches import enabled
 from ..state import Stamp, show_lock, state_dir
 from .options import BuildOptions, BuildReport, Stage, diagnostic_from_row
 
@@ -126,7 +127,7 @@ def _run(
         tagged_podcast = podcast
 
         def plan_ahead() -> None:  # while helpers examine the audio files (a big build)
-            if options.publishes:
+            if options.publishes and enabled("ahead"):
                 planned.append(stages.plan(options, out, tagged_podcast, now, cache))
 
         stages.tag(options, podcast, cache, report, log, progress, plan_ahead)

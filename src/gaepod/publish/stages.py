@@ -22,7 +22,9 @@ from ..show.check import CheckResult, check_show, recheck
 from ..show.ledger import LEDGER_FILE, Ledger, compare, describe, read_ledger, render_ledger
 from ..speed import memo, quickstate
 from ..speed.cache import BuildCache, save_cache
+from ..speed.switches import enabled
 from ..state import TEMPLATES, Stamp, stamp, state_dir
+from .manifest import read_manifest, save_manifest
 from .options import BuildOptions, BuildReport, Stage, diagnostic_row
 from .outputs import Output
 
@@ -59,7 +61,8 @@ def check(
     if options.publishes and cache.out_dir != str(options.out.resolve()):
         cache.outputs, cache.out_dir = {}, str(options.out.resolve())  # another folder's
     memo.restore(cache.memo)
-    meanwhile = partial(_while_checking, options, cache) if options.publishes else None
+    ahead = options.publishes and enabled("ahead")
+    meanwhile = partial(_while_checking, options, cache) if ahead else None
     result = check_show(options.show, cache, inputs, meanwhile=meanwhile)
     clock.lap("check")
     return result
@@ -86,6 +89,8 @@ def recheck_tagged(
 ) -> CheckResult:
     """The check's result after tagging changed some audio files (their sizes)."""
     assert result.podcast is not None
+    if not enabled("cache"):  # what recheck saves is the full check's time
+        return check_show(options.show, cache)
     paths = {tagged.path for tagged in tags.changed}
     sources = {e.source for e in result.podcast.episodes if e.audio.path in paths}
     return recheck(result, options.show, cache, sources)
@@ -257,12 +262,14 @@ def write(
     report.unchanged = written.unchanged + written.skipped
     report.unrendered = written.skipped
     report.pages = sum(o.relpath.endswith(".html") for o in outputs)
-    ran = {stage.value for stage in options.stages}
-    current = {o.relpath for o in outputs}
-    stale = [r for r, record in cache.outputs.items() if r not in current and record.stage in ran]
+    manifest = read_manifest(options.show, out)
+    stale = manifest.stale({o.relpath for o in outputs}, {s.value for s in options.stages})
     report.removed_outputs = remove_stale(out, stale)
     for relpath in stale:
-        del cache.outputs[relpath]
+        cache.outputs.pop(relpath, None)
+    updated = manifest.updated(stale, {o.relpath: o.stage for o in outputs})
+    if updated.files != manifest.files:
+        save_manifest(options.show, updated)
     log(
         f"write: {len(written.written)} files written, {written.unchanged} unchanged, "
         f"{written.skipped} skipped unrendered, {len(report.removed_outputs)} removed"

@@ -23,6 +23,7 @@ from .. import __version__
 from ..errors import Diagnostic
 from ..model import Episode, Show
 from ..state import CACHE_FILE, Stamp, stamp
+from .switches import enabled
 
 if TYPE_CHECKING:
     from ..feed.diff import ItemFacts
@@ -59,7 +60,6 @@ class ValidationRecord:
 class OutputRecord:
     key: str  # hash of everything the file's bytes came from
     stamp: Stamp | None  # of the written file, to notice edits or deletions
-    stage: str = "feed"  # the pipeline stage that publishes it (publish.options.Stage)
 
 
 @dataclass
@@ -154,6 +154,8 @@ def load_cache(state_dir: Path) -> BuildCache:
 
     The file holds a pickled BuildCache without its validation records, then the
     records in SHARDS pickles (see save_cache)."""
+    if not enabled("cache"):
+        return BuildCache()
     path = state_dir / CACHE_FILE
     try:
         with path.open("rb") as handle:
@@ -178,6 +180,9 @@ def load_cache(state_dir: Path) -> BuildCache:
 
 def save_cache(state_dir: Path, cache: BuildCache) -> None:
     from ..fsio import atomic_write_stream
+
+    if not enabled("cache"):
+        return
 
     path = state_dir / CACHE_FILE
     shards: list[dict[Path, ValidationRecord]] = [{} for _ in range(SHARDS)]

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
+from .switches import enabled
+
 # digest -> result as UTF-8: half the memory of a str holding any non-Latin-1 character,
 # for 10,000 episodes' notes HTML and search entries held through a build.
 Table = dict[bytes, bytes]
@@ -46,6 +48,8 @@ def recall(name: str, key: str, compute: Callable[[], str]) -> str:
 
 def recall_utf8(name: str, key: str, compute: Callable[[], str]) -> bytes:
     """recall, as the UTF-8 bytes kept: for results that are written out as they are."""
+    if not enabled("memo"):
+        return compute().encode()
     table = _tables.setdefault(name, {})
     digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
     stored = table.get(digest)
@@ -57,6 +61,8 @@ def recall_utf8(name: str, key: str, compute: Callable[[], str]) -> bytes:
 
 def restore(saved: dict[str, Table]) -> None:
     """Make results saved by an earlier build available again."""
+    if not enabled("memo"):
+        return
     for name, entries in saved.items():
         _tables.setdefault(name, {}).update(entries)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import os
 import pickle
 import select
@@ -29,6 +28,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..errors import GaepodError
+from . import collector
+from .switches import enabled
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -75,7 +76,7 @@ def map_items(
     (they then take more of them); only when helpers run: never rely on it.
     """
     workers = min(worker_count(), max(1, len(items) // max(1, min_items // 2)))
-    if len(items) < min_items or workers < 2 or not can_fork():
+    if len(items) < min_items or workers < 2 or not can_fork() or not enabled("parallel"):
         results: list[Result] = []
         for item in items:
             results.append(func(item))
@@ -115,9 +116,13 @@ class _Spread:
         _write_all(claims_in, b"".join(_CLAIM.pack(i) for i in range(len(self.spans))))
         os.close(claims_in)
         self.claims = claims_out
-        # Everything alive now is the helpers' inheritance: frozen, the cycle collector
-        # (on while spans are worked, see _work) never walks it, here or there.
-        gc.freeze()
+        with collector.frozen():  # the helpers' inheritance: see collector.py
+            self._spread(helpers, caller_helps, meanwhile)
+        return self.delivered
+
+    def _spread(
+        self, helpers: int, caller_helps: bool, meanwhile: Callable[[], None] | None
+    ) -> None:
         children: list[int] = []
         try:
             for _ in range(helpers):
@@ -141,27 +146,20 @@ class _Spread:
                     os.kill(pid, signal.SIGKILL)
             raise
         finally:
-            os.close(claims_out)
+            os.close(self.claims)
             for results_out in self.senders:
                 os.close(results_out)
             for pid in children:
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(pid, 0)
-            gc.unfreeze()
-        return self.delivered
 
     def _claim(self) -> int | None:
         raw = os.read(self.claims, _CLAIM.size)  # reads of 4 bytes from a pipe are atomic
         return _CLAIM.unpack(raw)[0] if raw else None
 
     def _work(self, span: range) -> list[Any]:
-        was_enabled = gc.isenabled()
-        gc.enable()  # rendering leaves reference cycles: collect them as they come
-        try:
+        with collector.collecting():  # rendering leaves reference cycles: see collector.py
             return [self.func(self.items[i]) for i in span]
-        finally:
-            if not was_enabled:
-                gc.disable()
 
     def _fork_helper(self) -> tuple[int, int]:
         results_out, results_in = os.pipe()
