@@ -67,6 +67,38 @@ def test_new_then_build_keeps_the_draft_out_of_the_feed(show: Path, tmp_path: Pa
     assert "Zoë Ngata" not in (out / "feed.xml").read_text()
 
 
+@pytest.mark.parametrize(
+    ("written", "in_file"),
+    [
+        ("2027-01-15", "date: 2027-01-15T00:00:00-06:00"),  # the show is in Mexico City
+        ("2027-01-15T10:00", "date: 2027-01-15T10:00:00-06:00"),
+        ("2027-01-15T10:00:00+01:00", "date: 2027-01-15T10:00:00+01:00"),
+    ],
+)
+def test_new_takes_the_date_forms_of_the_yaml(show: Path, written: str, in_file: str) -> None:
+    result = CliRunner().invoke(
+        app, ["new", "Guest: Topic", "--show", str(show), "--date", written, "--now", NOW]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert in_file.removeprefix("date: ") in result.stdout
+    assert in_file in (show / "010-guest-topic.yaml").read_text()
+
+
+def test_new_with_a_bad_date_says_which_forms_it_takes(show: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["new", "Guest: Topic", "--show", str(show), "--date", "15/01/2027", "--now", NOW]
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "the date '15/01/2027' is not a date-time; write 2025-05-07, 2025-05-07T09:30, "
+        "2025-05-07T09:30:00 or 2025-05-07T09:30-05:00 (without an offset: "
+        "America/Mexico_City time)\n"
+    )
+    assert not (show / "010-guest-topic.yaml").exists()
+
+
 def test_serve_command_answers_range_requests(show: Path, tmp_path: Path) -> None:
     out = tmp_path / "public"
     built = CliRunner().invoke(

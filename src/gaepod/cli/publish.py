@@ -234,11 +234,12 @@ def new(
         typer.Option("--audio", help="Copy this audio file into the show's audio/ folder."),
     ] = None,
     date: Annotated[
-        datetime | None,
+        str | None,
         typer.Option(
             "--date",
-            help="Publication time (default: now, rounded up to the quarter hour).",
-            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+            help="Publication time, written as in the file's `date:` (2027-01-15, "
+            "2027-01-15T10:00 or 2027-01-15T10:00-05:00; without an offset, the show's "
+            "time zone). Default: now, rounded up to the quarter hour.",
         ),
     ] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open the new file in $EDITOR.")] = False,
@@ -257,8 +258,8 @@ def new(
     except GaepodError as error:
         _fail(err, error, quiet=False)
     stdout.print(
-        f"[green]✓[/] {escape(str(created.path))} (episode {created.number}, draft: "
-        "remove `draft: true` when it is ready)"
+        f"[green]✓[/] {escape(str(created.path))} (episode {created.number}, "
+        f"{created.date.isoformat()}, draft: remove `draft: true` when it is ready)"
     )
     if created.audio:
         stdout.print(f"  audio copied to {escape(str(created.audio))}")
