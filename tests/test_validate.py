@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -69,6 +69,29 @@ def test_valid_show_has_no_errors_and_no_warnings(make_show):
     assert result.podcast is not None
     assert [e.number for e in result.podcast.episodes] == [1, 2, 3]
     assert result.episode_files == 3
+
+
+def test_counts_give_every_episode_file_one_status(make_show):
+    root = make_show(
+        episodes=2,
+        files={
+            "002-episode.yaml": episode_yaml(2, date="2030-01-01T10:00:00Z"),
+            "003-draft.yaml": episode_yaml(3) + "draft: true\n",  # its audio is not there yet
+            "004-broken.yaml": "title: [unclosed\n",
+        },
+    )
+
+    result = check_show(root)
+
+    assert [p.name for p in result.unfinished_drafts] == ["003-draft.yaml"]
+    counts = result.counts(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert (counts.files, counts.published, counts.scheduled, counts.drafts, counts.invalid) == (
+        4,
+        1,
+        1,
+        1,
+        1,
+    )
 
 
 def test_warning_does_not_make_check_fail(make_show):

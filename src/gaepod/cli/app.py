@@ -146,12 +146,16 @@ def check(
         err.print(f"[red]✗ {escape(_count(result.diagnostics))} in {escape(str(show))}[/]")
         raise typer.Exit(int(ExitCode.PROBLEMS))
     if not quiet:
-        podcast = result.podcast
-        assert podcast is not None
-        published = len(podcast.published(Options(show, Path(), now).moment()))
+        counts = result.counts(Options(show, Path(), now).moment())
+        kinds = [
+            (counts.published, "published"),
+            (counts.scheduled, "scheduled"),
+            (counts.drafts, "draft" + "s" * (counts.drafts != 1)),
+        ]
+        shown = ", ".join(f"{n} {kind}" for n, kind in kinds if n) or "none yet"
         out.print(
-            f"[green]✓[/] {escape(str(show))}: {len(podcast.episodes)} episodes "
-            f"({published} published), {escape(_count(result.diagnostics))}"
+            f"[green]✓[/] {escape(str(show))}: {counts.files} episode "
+            f"file{'s' * (counts.files != 1)} ({shown}), {escape(_count(result.diagnostics))}"
         )
 
 
