@@ -12,6 +12,7 @@ from ..errors import GaepodError, UsageError
 from ..fsio import atomic_copy, atomic_write
 from ..paths import slugify
 from .check import episode_files
+from .episode import date_zone
 from .fields import DATETIME_FORMS, DateTimeError, parse_datetime
 from .load import Mapping, Scalar, read_document
 from .podcast import ShowContext, read_show
@@ -72,10 +73,7 @@ def create_episode(
 
 
 def _read_date(text: str, context: ShowContext) -> datetime:
-    # The zone an episode's `date:` is read in (UTC when podcast.yaml is unreadable).
-    zone, zone_name = (
-        (context.zone, context.zone_name) if context.is_readable else (timezone.utc, "UTC")
-    )
+    zone, zone_name = date_zone(context)  # as the file's `date:` will be read
     try:
         return parse_datetime(text, zone).moment
     except DateTimeError as exc:
