@@ -206,14 +206,16 @@ def list_command(
         table.add_column(column, overflow="fold")
     colours = {"published": "green", "scheduled": "cyan", "draft": "yellow", "invalid": "red"}
     for row in rows:
-        number = f"{row.season}.{row.number}" if row.season and row.number else row.number
+        number = f"E{row.number}" if row.number else ""
+        if row.season and row.number:
+            number = f"S{row.season}{number}"
         table.add_row(
-            str(number or ""),
+            number,
             row.date.strftime("%Y-%m-%d %H:%M") if row.date else "",
             escape(row.title or row.file),
             _clock(row.duration_seconds),
             f"[{colours[row.status]}]{row.status}[/]"
-            + (f" ({row.problems} problems)" if row.problems else ""),
+            + (f" ({row.problems} problem{'s' * (row.problems != 1)})" if row.problems else ""),
             {True: "yes", False: "[yellow]no[/]", None: "—"}[row.tagged],
         )
     stdout.print(table)
