@@ -486,6 +486,24 @@ def test_missing_audio_file_is_an_error_naming_it(make_show):
     assert "audio/nope.mp3" in error.message
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("audio/01.mp3", "did you mean 'audio/001.mp3'?"),
+        ("audios/001.mp3", "did you mean 'audio/001.mp3'?"),  # the show's audio/ folder too
+        ("audio/001.m4a", "did you mean 'audio/001.mp3'?"),
+        ("audio/interview.mp3", "check the file name; the path is relative to this YAML file"),
+        # another number is another episode's file: a new draft's audio is not there yet
+        ("audio/002.mp3", "check the file name; the path is relative to this YAML file"),
+    ],
+)
+def test_missing_audio_file_hint_names_the_closest_audio_file(make_show, written, hint):
+    error = only_error(check_show(episode_with(make_show, audio=written)))
+
+    assert (error.code, error.message) == ("E152", f"audio file not found: '{written}'")
+    assert error.hint == hint
+
+
 def test_audio_outside_the_show_folder_is_refused(make_show, tmp_path):
     (tmp_path / "x.mp3").write_bytes(mp3_bytes(1.0))  # exists, but outside the show
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone, tzinfo
@@ -9,7 +10,15 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import Diagnostic, Severity
 from ..model import AudioFacts, Chapter, Episode, EpisodeType, Person, Transcript
-from ..paths import SLUG, PathError, public_relpath, resolve_inside, slugify, url_join
+from ..paths import (
+    SLUG,
+    PathError,
+    public_relpath,
+    resolve_inside,
+    similar_file,
+    slugify,
+    url_join,
+)
 from .artwork import read_artwork
 from .fields import FieldReader, is_http_url, read_fields_file
 from .load import Mapping, Node, Scalar, read_document
@@ -329,11 +338,16 @@ def _read_audio(
         )
         return None, None
     if not audio_path.is_file():
+        audio_dir = os.path.relpath(show.root / "audio", path.parent)
+        folders = (PurePosixPath(written).parent.as_posix(), Path(audio_dir).as_posix())
+        close = similar_file(written, path.parent, folders, AUDIO_TYPES)
         reader.error(
             node,
             "E152",
             f"audio file not found: '{written}'",
-            "check the file name; the path is relative to this YAML file",
+            f"did you mean '{close}'?"
+            if close
+            else "check the file name; the path is relative to this YAML file",
         )
         return None, None
     try:
