@@ -96,7 +96,8 @@ def test_bundled_example_show_checks_clean(runner):
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert re.fullmatch(
-        r"✓ .*episodes: 9 episode files: 5 published, 3 scheduled, 1 draft; 0 errors, 0 warnings\n",
+        r"✓ .*episodes: 9 episode files \(5 published, 3 scheduled, 1 draft\), "
+        r"0 errors, 0 warnings\n",
         result.stdout,
     )
 
@@ -114,8 +115,26 @@ def test_valid_show_prints_a_summary_on_stdout_only(runner, make_show, in_tmp):
     result = runner.invoke(app, ["check", "--show", "show", "--now", NOW])
 
     assert result.exit_code == 0
-    assert result.stdout == "✓ show: 2 episode files: 2 published; 0 errors, 0 warnings\n"
+    assert result.stdout == "✓ show: 2 episode files (2 published), 0 errors, 0 warnings\n"
     assert result.stderr == ""
+
+
+def test_summary_counts_every_episode_file_once_drafts_with_problems_too(runner, make_show, in_tmp):
+    make_show(
+        episodes=3,
+        files={
+            "003-episode.yaml": episode_yaml(3, date="2026-06-01T10:00:00Z"),
+            "004-draft.yaml": episode_yaml(4) + "draft: true\n",  # no audio yet
+        },
+    )
+
+    result = runner.invoke(app, ["check", "--show", "show", "--now", NOW])
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "✓ show: 4 episode files (2 published, 1 scheduled, 1 draft), 0 errors, 1 warning\n"
+    )
+    assert result.stderr.startswith("show/004-draft.yaml:4:8: warning[E152]: draft: ")
 
 
 def test_quiet_check_of_a_valid_show_prints_nothing(runner, make_show, in_tmp):

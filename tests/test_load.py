@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import episode_yaml
+from conftest import SHOW_YAML, episode_yaml
 from gaepod.errors import Diagnostic
 from gaepod.show.check import check_show
 from gaepod.show.fields import FieldReader
@@ -94,6 +94,119 @@ def test_syntax_error_reports_line_and_column():
     assert where(diagnostic) == ("E005", 3, 19)
     assert "mapping values are not allowed" in diagnostic.message
     assert "must be quoted" in diagnostic.hint
+
+
+QUOTE = 'a value containing ": " must be quoted, e.g. title: "Guest: Topic"'
+DEEPER = (
+    "check the indentation: this key is indented deeper than the keys before it, so YAML "
+    "reads it as part of the value above; line it up with them"
+)
+STRAY = (
+    "check the indentation: this line does not line up with the keys of the mapping it belongs to"
+)
+LIST_ITEM = (
+    'check the indentation: in a list each item starts with "- ", and its other keys '
+    "line up under its first key"
+)
+
+
+# Each shape with what libyaml says about it, and where the diagnostic must point.
+@pytest.mark.parametrize(
+    ("text", "problem", "position", "hint"),
+    [
+        pytest.param(  # one space short of its sibling `name:`
+            "owner:\n  name: Ana\n email: ana@example.org\nlink: x\n",
+            "did not find expected key",
+            (3, 2),
+            STRAY,
+            id="key-under-indented",
+        ),
+        pytest.param(  # two spaces too many: read as `name`'s value going on
+            "owner:\n  name: Ana\n    email: ana@example.org\n",
+            "mapping values are not allowed in this context",
+            (3, 5),
+            DEEPER,
+            id="key-over-indented",
+        ),
+        pytest.param(
+            "title: T\n  date: 2024-05-01\n",
+            "mapping values are not allowed in this context",
+            (2, 3),
+            DEEPER,
+            id="top-level-key-over-indented",
+        ),
+        pytest.param(  # a comment ends the value above, so libyaml says something else
+            "title: T\n# notes\n   date: 2024-05-01\n",
+            "did not find expected key",
+            (3, 4),
+            STRAY,
+            id="key-over-indented-after-a-comment",
+        ),
+        pytest.param(
+            "guests:\n  - name: A\n    url: https://a.example\n - name: B\n",
+            "did not find expected key",
+            (4, 2),
+            STRAY,
+            id="list-item-under-indented",
+        ),
+        pytest.param(
+            "guests:\n  - name: A\n   url: https://a.example\n",
+            "did not find expected '-' indicator",
+            (3, 4),
+            LIST_ITEM,
+            id="item-key-under-indented",
+        ),
+        pytest.param(
+            "title: Guest: Topic\n",
+            "mapping values are not allowed in this context",
+            (1, 13),
+            QUOTE,
+            id="unquoted-colon",
+        ),
+        pytest.param(
+            "owner:\n  name: Ana: Host\n",
+            "mapping values are not allowed in this context",
+            (2, 12),
+            QUOTE,
+            id="unquoted-colon-nested",
+        ),
+        pytest.param(
+            'title: "Guest" Topic\n',
+            "did not find expected key",
+            (1, 16),
+            "quote the whole value: nothing may follow a closing quote or ] on its line",
+            id="text-after-a-quoted-value",
+        ),
+        pytest.param(  # libyaml stops at the next line; the key without ':' is this one
+            "title: x\ndate\nlink: y\n",
+            "could not find expected ':'",
+            (2, 1),
+            "each line inside a mapping needs `key: value`",
+            id="key-without-colon",
+        ),
+    ],
+)
+def test_syntax_error_hint_fits_the_mistake(text, problem, position, hint):
+    diagnostic = only(parse(text))
+
+    assert diagnostic.message == f"YAML syntax error: {problem}"
+    assert (diagnostic.line, diagnostic.column) == position
+    assert diagnostic.hint == hint
+
+
+def test_mis_indented_owner_email_in_podcast_yaml_is_reported_at_its_line(make_show):
+    show_yaml = SHOW_YAML.replace(
+        "owner: {name: Ada Host, email: ada@example.org}\n",
+        "owner:\n  name: Ada Host\n email: ada@example.org\n",
+    )
+    root = make_show(episodes=1, show_yaml=show_yaml)
+
+    (problem,) = [d for d in check_show(root).errors if d.path.name == "podcast.yaml"]
+
+    assert problem.format(relative_to=root) == (
+        "podcast.yaml:12:2: error[E005]: YAML syntax error: did not find expected key\n"
+        f"    hint: {STRAY}"
+    )
 
 
 def test_unclosed_flow_list_reports_the_line_where_parsing_stopped():

@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import mp3_bytes
-from gaepod.errors import GaepodError
+from conftest import SHOW_YAML, mp3_bytes
+from gaepod.errors import GaepodError, UsageError
 from gaepod.show.check import check_show
 from gaepod.show.scaffold import create_episode
 
@@ -49,3 +49,42 @@ def test_new_refuses_unsupported_audio(make_show, tmp_path) -> None:
     (tmp_path / "x.wav").write_bytes(b"RIFF")
     with pytest.raises(GaepodError, match="unsupported audio type"):
         create_episode(root, "Guest: Topic", NOW, audio=tmp_path / "x.wav")
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2027-01-15", "date: 2027-01-15T00:00:00+01:00"),  # midnight, Europe/Madrid
+        ("2027-01-15T10:00", "date: 2027-01-15T10:00:00+01:00"),
+        ("2027-07-15 10:00:30", "date: 2027-07-15T10:00:30+02:00"),  # summer time
+        ("2027-01-15T10:00-05:00", "date: 2027-01-15T10:00:00-05:00"),  # its own offset kept
+    ],
+)
+def test_new_date_is_read_like_the_files_date_field(make_show, tmp_path, written, expected) -> None:
+    root = make_show(1)
+    (tmp_path / "take.mp3").write_bytes(mp3_bytes(1.0))
+    created = create_episode(root, "Guest: Topic", NOW, audio=tmp_path / "take.mp3", date=written)
+    assert expected in created.path.read_text()
+    (episode,) = [e for e in check_show(root).podcast.episodes if e.source == created.path]
+    assert episode.date == created.date
+
+
+def test_new_refuses_a_date_the_file_would_refuse_and_writes_nothing(make_show) -> None:
+    root = make_show(1)
+    with pytest.raises(UsageError) as caught:
+        create_episode(root, "Guest: Topic", NOW, date="2027-02-30")
+    assert caught.value.message == (
+        "the date '2027-02-30' is not a real date or time (day is out of range for month); "
+        "write 2025-05-07, 2025-05-07T09:30, 2025-05-07T09:30:00 or 2025-05-07T09:30-05:00 "
+        "(without an offset: Europe/Madrid time)"
+    )
+    assert caught.value.exit_code == 2
+    assert sorted(p.name for p in root.glob("*.yaml")) == ["001-episode.yaml", "podcast.yaml"]
+
+
+def test_new_date_without_offset_needs_the_shows_timezone(make_show) -> None:
+    root = make_show(1, show_yaml=SHOW_YAML.replace("timezone: Europe/Madrid\n", ""))
+    with pytest.raises(UsageError, match=r"with its UTC offset.*sets no `timezone:`"):
+        create_episode(root, "Guest: Topic", NOW, date="2027-01-15T10:00")
+    created = create_episode(root, "Guest: Topic", NOW, date="2027-01-15T10:00Z")
+    assert "date: 2027-01-15T10:00:00+00:00" in created.path.read_text()

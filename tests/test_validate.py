@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -69,6 +69,29 @@ def test_valid_show_has_no_errors_and_no_warnings(make_show):
     assert result.podcast is not None
     assert [e.number for e in result.podcast.episodes] == [1, 2, 3]
     assert result.episode_files == 3
+
+
+def test_counts_give_every_episode_file_one_status(make_show):
+    root = make_show(
+        episodes=2,
+        files={
+            "002-episode.yaml": episode_yaml(2, date="2030-01-01T10:00:00Z"),
+            "003-draft.yaml": episode_yaml(3) + "draft: true\n",  # its audio is not there yet
+            "004-broken.yaml": "title: [unclosed\n",
+        },
+    )
+
+    result = check_show(root)
+
+    assert [p.name for p in result.unfinished_drafts] == ["003-draft.yaml"]
+    counts = result.counts(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert (counts.files, counts.published, counts.scheduled, counts.drafts, counts.invalid) == (
+        4,
+        1,
+        1,
+        1,
+        1,
+    )
 
 
 def test_warning_does_not_make_check_fail(make_show):
@@ -461,6 +484,24 @@ def test_missing_audio_file_is_an_error_naming_it(make_show):
         "E152",
     )
     assert "audio/nope.mp3" in error.message
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("audio/01.mp3", "did you mean 'audio/001.mp3'?"),
+        ("audios/001.mp3", "did you mean 'audio/001.mp3'?"),  # the show's audio/ folder too
+        ("audio/001.m4a", "did you mean 'audio/001.mp3'?"),
+        ("audio/interview.mp3", "check the file name; the path is relative to this YAML file"),
+        # another number is another episode's file: a new draft's audio is not there yet
+        ("audio/002.mp3", "check the file name; the path is relative to this YAML file"),
+    ],
+)
+def test_missing_audio_file_hint_names_the_closest_audio_file(make_show, written, hint):
+    error = only_error(check_show(episode_with(make_show, audio=written)))
+
+    assert (error.code, error.message) == ("E152", f"audio file not found: '{written}'")
+    assert error.hint == hint
 
 
 def test_audio_outside_the_show_folder_is_refused(make_show, tmp_path):

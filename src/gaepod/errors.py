@@ -89,6 +89,12 @@ class OutputError(GaepodError):
     """An output location is unsafe or could not be written."""
 
 
+class UsageError(GaepodError):
+    """A value the caller passed (a command-line option) is wrong, not the show."""
+
+    exit_code = ExitCode.USAGE
+
+
 class LockedError(GaepodError):
     exit_code = ExitCode.LOCKED
 

@@ -7,10 +7,13 @@ Containment is checked on resolved paths (symlinks followed) with
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
+import posixpath
 import re
 import unicodedata
+from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -43,6 +46,45 @@ def _resolved_file(path: Path) -> Path:
     if ".." in path.parts or not path.is_absolute() or os.path.islink(path):
         return path.resolve()
     return resolved_folder(path.parent) / path.name
+
+
+def similar_file(
+    written: str, base_dir: Path, folders: Iterable[str], suffixes: Collection[str]
+) -> str | None:
+    """The existing file nearest to `written` (a path that names none), as it would be
+    written relative to `base_dir`, for a "did you mean" hint; None if none is close.
+
+    Looks in `folders` (relative to `base_dir`) only: one listdir each, on the error
+    path alone. Names are compared without folder and suffix, which every candidate
+    shares and which would make any two names look alike. A name carrying other
+    numbers is another episode's file, not a typo: `audio/04.mp3` may mean
+    `audio/004.mp3`, `audio/010.mp3` never means `audio/001.mp3`.
+    """
+    wanted_stem, wanted_suffix = posixpath.splitext(posixpath.basename(written))
+    numbers = _numbers(wanted_stem)
+    matcher = difflib.SequenceMatcher(b=wanted_stem)
+    scored: list[tuple[float, bool, str]] = []
+    for folder in dict.fromkeys(posixpath.normpath(f) for f in folders):
+        try:
+            names = os.listdir(base_dir / folder)
+        except OSError:
+            continue
+        for name in names:
+            stem, suffix = posixpath.splitext(name)
+            if suffix.lower() not in suffixes or name.startswith("."):
+                continue
+            if numbers and _numbers(stem) and _numbers(stem) != numbers:
+                continue
+            matcher.set_seq1(stem)
+            score = matcher.ratio()
+            if score >= 0.6:
+                path = name if folder == "." else f"{folder}/{name}"
+                scored.append((-score, suffix != wanted_suffix, path))
+    return min(scored)[2] if scored else None
+
+
+def _numbers(name: str) -> tuple[int, ...]:
+    return tuple(int(digits) for digits in re.findall(r"[0-9]+", name))
 
 
 def public_relpath(path: Path, root: Path) -> str:

@@ -90,22 +90,16 @@ def check(
 
 
 def _episodes_line(report: BuildReport) -> str:
-    """'10 episode files: 8 published, 1 scheduled, 1 draft; 0 errors, 2 warnings'."""
-    podcast = report.check.podcast if report.check else None
-    assert podcast is not None
-    now = report.options.moment()
-    published = len(podcast.published(now))
-    drafts = sum(e.is_draft for e in podcast.episodes)
-    scheduled = len(podcast.episodes) - published - drafts
-    parts = [f"{published} published"]
-    if scheduled:
-        parts.append(f"{scheduled} scheduled")
-    if drafts:
-        parts.append(plural(drafts, "draft"))
-    return (
-        f"{plural(report.episode_files, 'episode file')}: {', '.join(parts)}; "
-        f"{count_problems(report.warnings)}"
-    )
+    """'10 episode files (8 published, 1 scheduled, 1 draft), 0 errors, 2 warnings'."""
+    assert report.check is not None
+    counts = report.check.counts(report.options.moment())
+    kinds = [
+        (counts.published, "published"),
+        (counts.scheduled, "scheduled"),
+        (counts.drafts, "draft" + "s" * (counts.drafts != 1)),
+    ]
+    shown = ", ".join(f"{n} {kind}" for n, kind in kinds if n) or "none yet"
+    return f"{plural(counts.files, 'episode file')} ({shown}), {count_problems(report.warnings)}"
 
 
 @app.command()

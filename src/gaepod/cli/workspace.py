@@ -44,14 +44,16 @@ def list_command(
         table.add_column(column, overflow="fold")
     colours = {"published": "green", "scheduled": "cyan", "draft": "yellow", "invalid": "red"}
     for row in rows:
-        number = f"{row.season}.{row.number}" if row.season and row.number else row.number
+        number = f"E{row.number}" if row.number else ""
+        if row.season and row.number:
+            number = f"S{row.season}{number}"
         table.add_row(
-            str(number or ""),
+            number,
             row.date.strftime("%Y-%m-%d %H:%M") if row.date else "",
             escape(row.title or row.file),
             _clock(row.duration_seconds),
             f"[{colours[row.status]}]{row.status}[/]"
-            + (f" ({row.problems} problems)" if row.problems else ""),
+            + (f" ({row.problems} problem{'s' * (row.problems != 1)})" if row.problems else ""),
             {True: "yes", False: "[yellow]no[/]", None: "—"}[row.tagged],
         )
     terminal.out.print(table)
@@ -72,11 +74,12 @@ def new(
         typer.Option("--audio", help="Copy this audio file into the show's audio/ folder."),
     ] = None,
     date: Annotated[
-        datetime | None,
+        str | None,
         typer.Option(
             "--date",
-            help="Publication time (default: now, rounded up to the quarter hour).",
-            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+            help="Publication time, written as in the file's `date:` (2027-01-15, "
+            "2027-01-15T10:00 or 2027-01-15T10:00-05:00; without an offset, the show's "
+            "time zone). Default: now, rounded up to the quarter hour.",
         ),
     ] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open the new file in $EDITOR.")] = False,
@@ -95,8 +98,8 @@ def new(
     except GaepodError as error:
         fail(terminal, error, quiet=False)
     terminal.out.print(
-        f"[green]✓[/] {escape(str(created.path))} (episode {created.number}, draft: "
-        "remove `draft: true` when it is ready)"
+        f"[green]✓[/] {escape(str(created.path))} (episode {created.number}, "
+        f"{created.date.isoformat()}, draft: remove `draft: true` when it is ready)"
     )
     if created.audio:
         terminal.out.print(f"  audio copied to {escape(str(created.audio))}")

@@ -37,7 +37,8 @@ class EpisodeRow:
 
 
 def list_episodes(show: Path, now: datetime) -> list[EpisodeRow]:
-    """Valid episodes newest first, then every file that is invalid (by name)."""
+    """Valid episodes newest first, then every other file by name: drafts that still
+    have problems, and invalid files, with what they say of themselves."""
     from ..audio.tag import untagged
 
     result = check_show(show)
@@ -71,22 +72,24 @@ def list_episodes(show: Path, now: datetime) -> list[EpisodeRow]:
             )
         )
     from ..show.check import episode_files
+    from ..show.episode import read_written_episode
+    from ..show.podcast import read_show
 
-    for path in episode_files(show):
-        if path in valid_files:
-            continue
-        is_draft = any(
-            d.path == path and d.message.startswith("draft: ") for d in result.diagnostics
-        )
+    unread = [path for path in episode_files(show) if path not in valid_files]
+    context = read_show(show)[1] if unread else None
+    for path in unread:
+        assert context is not None
+        # Not an episode (yet): show what the file says, so a draft is recognisable.
+        written = read_written_episode(path, context)
         rows.append(
             EpisodeRow(
                 file=path.name,
-                number=None,
-                season=None,
-                date=None,
-                title="",
+                number=written.number,
+                season=written.season,
+                date=written.date,
+                title=written.title or "",
                 duration_seconds=None,
-                status="draft" if is_draft else "invalid",
+                status="draft" if path in result.unfinished_drafts else "invalid",
                 tagged=None,
                 problems=problems.get(path, 0),
             )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from ..errors import Diagnostic, InvalidShowError, Severity, has_errors, sort_key
-from ..model import Episode, Podcast, Show
+from ..model import Episode, Podcast, Show, Status
 from ..speed.cache import BuildCache, digest_of
 from ..speed.parallel import map_items
 from ..state import Stamp
@@ -26,6 +27,25 @@ class CheckResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     episode_files: int = 0
     read_again: int = 0  # episode files read (not taken from the cache)
+    # Drafts whose problems (warnings, as for every draft) kept them from being read
+    # into an episode: not invalid, not in the podcast either.
+    unfinished_drafts: tuple[Path, ...] = ()
+
+    def counts(self, now: datetime) -> EpisodeCounts:
+        """What the episode files are at `now`: every file counted once, so that the
+        numbers add up to the files a host sees in the folder."""
+        by_status = {status: 0 for status in Status}
+        for episode in self.podcast.episodes if self.podcast else ():
+            by_status[episode.status(now)] += 1
+        drafts = by_status[Status.DRAFT] + len(self.unfinished_drafts)
+        readable = sum(by_status.values()) + len(self.unfinished_drafts)
+        return EpisodeCounts(
+            files=self.episode_files,
+            published=by_status[Status.PUBLISHED],
+            scheduled=by_status[Status.SCHEDULED],
+            drafts=drafts,
+            invalid=self.episode_files - readable,
+        )
 
     @property
     def is_ok(self) -> bool:
@@ -50,6 +70,15 @@ class CheckResult:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if not d.is_error]
+
+
+@dataclass(frozen=True)
+class EpisodeCounts:
+    files: int
+    published: int
+    scheduled: int
+    drafts: int  # marked `draft: true`, whether or not they have problems yet
+    invalid: int  # with errors (all but unfinished drafts while podcast.yaml has errors)
 
 
 def episode_files(root: Path) -> list[Path]:
@@ -104,11 +133,14 @@ def check_show(
     for path, (episode, found, digest) in zip(unread, fresh, strict=True):
         _remember_episode(path, context_key, cache, episode, found, digest)
         results[path] = (episode, found)
+    unfinished: list[Path] = []
     for path in files:
         episode, found = results[path] or (None, [])
         diagnostics.extend(found)
         if episode is not None:
             episodes.append(episode)
+        elif not has_errors(found):  # only a draft's problems are all warnings
+            unfinished.append(path)
     if cache is not None:
         cache.forget_missing({root / SHOW_FILE, *files})
     diagnostics.extend(cross_file_problems(episodes))
@@ -118,7 +150,7 @@ def check_show(
     episodes.sort(key=Episode.sort_key)
     podcast = Podcast(show, tuple(episodes)) if show is not None else None
     diagnostics.sort(key=sort_key)
-    return CheckResult(podcast, diagnostics, len(files), len(unread))
+    return CheckResult(podcast, diagnostics, len(files), len(unread), tuple(unfinished))
 
 
 def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Path]) -> CheckResult:
@@ -156,6 +188,7 @@ def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Pat
         diagnostics,
         result.episode_files,
         result.read_again + len(fresh),
+        result.unfinished_drafts,  # re-read files were episodes and still are
     )
 
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import replace
-from datetime import timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
 
 from ..errors import Diagnostic, Severity
 from ..model import AudioFacts, Chapter, Episode, EpisodeType, Person, Transcript
-from ..paths import SLUG, PathError, public_relpath, resolve_inside, slugify, url_join
+from ..paths import (
+    SLUG,
+    PathError,
+    public_relpath,
+    resolve_inside,
+    similar_file,
+    slugify,
+    url_join,
+)
 from .artwork import read_artwork
 from .fields import FieldReader, is_http_url, read_fields_file
-from .load import Mapping, Node, Scalar
+from .load import Mapping, Node, Scalar, read_document
 from .podcast import ShowContext, read_language
 from .probe import AudioProbeError, probe
 from .vocab import AUDIO_TYPES, TRANSCRIPT_TYPES
@@ -63,6 +72,39 @@ def read_episode(path: Path, show: ShowContext) -> tuple[Episode | None, list[Di
     return episode, diagnostics
 
 
+@dataclass(frozen=True)
+class WrittenEpisode:
+    """What an episode file says about itself, valid or not."""
+
+    title: str | None
+    date: datetime | None
+    number: int | None
+    season: int | None
+
+
+def read_written_episode(path: Path, show: ShowContext) -> WrittenEpisode:
+    """The title, date and numbers a file gives, read as read_episode reads them but
+    whatever else is wrong with it: a draft still missing its audio is no Episode,
+    yet a host listing the show wants to see which one it is. Problems are dropped
+    (check_show reports them)."""
+    root = read_document(path).root
+    if not isinstance(root, Mapping):
+        return WrittenEpisode(None, None, None, None)
+    reader = FieldReader(path)
+    zone, zone_name = date_zone(show)
+    return WrittenEpisode(
+        title=reader.text(root.get("title"), "title"),
+        date=reader.datetime(root.get("date"), "date", zone, zone_name),
+        number=reader.integer(root.get("number"), "number", minimum=1),
+        season=reader.integer(root.get("season"), "season", minimum=1),
+    )
+
+
+def date_zone(show: ShowContext) -> tuple[tzinfo | None, str | None]:
+    """The zone an episode's `date:` is read in: UTC while podcast.yaml is unreadable."""
+    return (show.zone, show.zone_name) if show.is_readable else (timezone.utc, "UTC")
+
+
 def _is_marked_draft(doc: Mapping) -> bool:
     node = doc.get("draft")
     return isinstance(node, Scalar) and node.is_plain and node.value.strip() in ("true", "True")
@@ -87,10 +129,7 @@ def _read_fields(
     title_node = need(doc, "title", "episode", 'title: "Guest Name: Topic, Topic, & Topic?"')
     title = reader.text(title_node, "title", max_length=255)
     date = reader.datetime(
-        need(doc, "date", "episode", "date: 2025-05-07T09:30:00-05:00"),
-        "date",
-        show.zone if show.is_readable else timezone.utc,
-        show.zone_name if show.is_readable else "UTC",
+        need(doc, "date", "episode", "date: 2025-05-07T09:30:00-05:00"), "date", *date_zone(show)
     )
     audio, enclosure_url = _read_any_audio(reader, doc, path, show)
     slug = _read_slug(reader, doc.get("slug"), path)
@@ -299,11 +338,16 @@ def _read_audio(
         )
         return None, None
     if not audio_path.is_file():
+        audio_dir = os.path.relpath(show.root / "audio", path.parent)
+        folders = (PurePosixPath(written).parent.as_posix(), Path(audio_dir).as_posix())
+        close = similar_file(written, path.parent, folders, AUDIO_TYPES)
         reader.error(
             node,
             "E152",
             f"audio file not found: '{written}'",
-            "check the file name; the path is relative to this YAML file",
+            f"did you mean '{close}'?"
+            if close
+            else "check the file name; the path is relative to this YAML file",
         )
         return None, None
     try:

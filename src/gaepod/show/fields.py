@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -276,58 +277,33 @@ class FieldReader:
         value = self.text(node, field)
         if value is None:
             return None
-        match = _DATETIME.fullmatch(value)
         example = f"`{field}: 2025-05-07T09:30:00-05:00`"
-        if not match:
-            self.error(node, "E112", f"'{field}' is not a date-time: '{value}'", f"write {example}")
-            return None
         try:
-            day = date.fromisoformat(match["date"])
-            clock = time.fromisoformat(_pad_clock(match["time"])) if match["time"] else time(0)
-        except ValueError as exc:
-            self.error(
-                node,
-                "E113",
-                f"'{field}' is not a real date or time: '{value}' ({exc})",
-                f"write {example}",
+            reading = parse_datetime(value, zone)
+        except DateTimeError as exc:
+            detail = f" ({exc.detail})" if exc.detail else ""
+            hint = (
+                "add an offset (e.g. -05:00 or Z) or set `timezone:` in podcast.yaml"
+                if exc.code == "E114"
+                else f"write {example}"
             )
+            self.error(node, exc.code, f"'{field}' {exc.reason}: '{value}'{detail}", hint)
             return None
-        moment = datetime.combine(day, clock)
-        if match["zone"]:
-            try:
-                return moment.replace(tzinfo=_parse_offset(match["zone"]))
-            except ValueError:
-                self.error(
-                    node,
-                    "E113",
-                    f"'{field}' has an impossible UTC offset: '{value}'",
-                    f"write {example}",
-                )
-                return None
-        if zone is None:
-            self.error(
-                node,
-                "E114",
-                f"'{field}' has no time zone: '{value}'",
-                "add an offset (e.g. -05:00 or Z) or set `timezone:` in podcast.yaml",
-            )
-            return None
-        if not match["time"]:
+        if not reading.has_time:
             self.warn(
                 node,
                 "W115",
                 f"'{field}' has no time of day; using midnight {zone_name}",
                 f"write {example}",
             )
-        local = moment.replace(tzinfo=zone)
-        if local.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != moment:
+        if not reading.exists:
             self.warn(
                 node,
                 "W117",
                 f"'{field}' {value} does not exist in {zone_name} (the clocks jump forward then)",
                 "write the time with its UTC offset",
             )
-        return local
+        return reading.moment
 
     def clock(self, node: Node | None, field: str) -> int | None:
         """A position in the audio as milliseconds: `HH:MM:SS.mmm`, `MM:SS` or seconds."""
@@ -382,6 +358,55 @@ def is_http_url(value: str) -> bool:
         and bool(parts.hostname)
         and not any(c.isspace() for c in value)
     )
+
+
+DATETIME_FORMS = "2025-05-07, 2025-05-07T09:30, 2025-05-07T09:30:00 or 2025-05-07T09:30-05:00"
+
+
+class DateTimeError(ValueError):
+    """Why a text is not a date-time; `code` is the diagnostic code the YAML reader uses."""
+
+    def __init__(self, code: str, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason} ({detail})" if detail else reason)
+        self.code = code
+        self.reason = reason  # e.g. "is not a date-time"
+        self.detail = detail  # what Python said about an impossible date, if anything
+
+
+@dataclass(frozen=True)
+class DateTimeReading:
+    moment: datetime  # always aware
+    has_time: bool  # False: a date alone, read as midnight
+    exists: bool  # False: a local time the clocks skip (a daylight-saving jump)
+
+
+def parse_datetime(value: str, zone: tzinfo | None) -> DateTimeReading:
+    """Read a date-time as an episode's `date:` is read, for every place a host writes one.
+
+    Accepts DATETIME_FORMS; a date alone or a time without an offset is in `zone`
+    (refused when `zone` is None). Raises DateTimeError.
+    """
+    match = _DATETIME.fullmatch(value.strip())
+    if not match:
+        raise DateTimeError("E112", "is not a date-time")
+    try:
+        day = date.fromisoformat(match["date"])
+        clock = time.fromisoformat(_pad_clock(match["time"])) if match["time"] else time(0)
+    except ValueError as exc:
+        raise DateTimeError("E113", "is not a real date or time", str(exc)) from None
+    moment = datetime.combine(day, clock)
+    has_time = bool(match["time"])
+    if match["zone"]:
+        try:
+            offset = _parse_offset(match["zone"])
+        except ValueError:
+            raise DateTimeError("E113", "has an impossible UTC offset") from None
+        return DateTimeReading(moment.replace(tzinfo=offset), has_time, exists=True)
+    if zone is None:
+        raise DateTimeError("E114", "has no time zone")
+    local = moment.replace(tzinfo=zone)
+    exists = local.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == moment
+    return DateTimeReading(local, has_time, exists)
 
 
 def _pad_clock(clock: str) -> str:

@@ -150,16 +150,17 @@ def parse_document(path: Path, data: bytes) -> Document:
                 break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+            mark = exc.context_mark  # the line with the key missing its ':', not the next one
         problem = exc.problem or exc.context or "invalid YAML"
-        at_tab = mark is not None and _char_at(text, mark.line, mark.column) == "\t"
+        if mark is None:
+            return _failed(
+                path, 0, 0, "E005", f"YAML syntax error: {problem}", _syntax_hint(problem)[0]
+            )
+        written = _line_at(text, mark.line)
+        hint, column = _syntax_hint(problem, written, mark.column)
         return _failed(
-            path,
-            line,
-            column,
-            "E005",
-            f"YAML syntax error: {problem}",
-            _syntax_hint(problem, at_tab),
+            path, mark.line + 1, column + 1, "E005", f"YAML syntax error: {problem}", hint
         )
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         return _failed(path, 0, 0, "E005", f"YAML syntax error: {exc}", "")
@@ -168,14 +169,52 @@ def parse_document(path: Path, data: bytes) -> Document:
     return Document(path, None if builder.stopped else builder.root, builder.diagnostics)
 
 
-def _syntax_hint(problem: str, at_tab: bool = False) -> str:
-    if at_tab or "found character '\\t'" in problem or "tab" in problem:
-        return "indent with spaces, not tabs"
+QUOTE_HINT = 'a value containing ": " must be quoted, e.g. title: "Guest: Topic"'
+DEEPER_KEY_HINT = (
+    "check the indentation: this key is indented deeper than the keys before it, so YAML "
+    "reads it as part of the value above; line it up with them"
+)
+STRAY_KEY_HINT = (
+    "check the indentation: this line does not line up with the keys of the mapping it belongs to"
+)
+LIST_ITEM_HINT = (
+    'check the indentation: in a list each item starts with "- ", and its other keys '
+    "line up under its first key"
+)
+TRAILING_TEXT_HINT = "quote the whole value: nothing may follow a closing quote or ] on its line"
+
+
+def _syntax_hint(problem: str, written: str = "", column: int = 0) -> tuple[str, int]:
+    """The likely fix for a YAML syntax error, told from the line where the parser
+    stopped (`written`, at 0-based `column`), and the column to point at.
+
+    The same message means different mistakes: "mapping values are not allowed" is an
+    unquoted ": " inside a value, or a key indented under the line above it.
+    """
+    if (
+        written[column : column + 1] == "\t"
+        or "found character '\\t'" in problem
+        or "tab" in problem
+    ):
+        return "indent with spaces, not tabs", column
+    indent = len(written) - len(written.lstrip(" "))
     if "mapping values are not allowed" in problem:
-        return 'a value containing ": " must be quoted, e.g. title: "Guest: Topic"'
+        if column == _first_key_colon(written):  # the line is a `key: value` of its own
+            return DEEPER_KEY_HINT, indent
+        return QUOTE_HINT, column
+    if "did not find expected key" in problem:
+        return (STRAY_KEY_HINT, column) if column == indent else (TRAILING_TEXT_HINT, column)
+    if "did not find expected '-' indicator" in problem:
+        return LIST_ITEM_HINT, column
     if "could not find expected ':'" in problem:
-        return "each line inside a mapping needs `key: value`"
-    return "check indentation and quoting around this position"
+        return "each line inside a mapping needs `key: value`", column
+    return "check indentation and quoting around this position", column
+
+
+def _first_key_colon(written: str) -> int:
+    """Where the first `: ` (or a final `:`) of a line is: what ends its key; -1 if none."""
+    found = re.search(r":(?=[ \t]|$)", written)
+    return found.start() if found else -1
 
 
 class _TreeBuilder:
@@ -361,12 +400,10 @@ _END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _char_at(text: str, line: int, column: int) -> str:
-    """The character at a 0-based (line, column), counting lines as libyaml does."""
+def _line_at(text: str, line: int) -> str:
+    """The 0-based `line` of `text`, counting lines as libyaml does ("" past the end)."""
     lines = _LINE_BREAK.split(text)
-    if line < len(lines) and column < len(lines[line]):
-        return lines[line][column]
-    return ""
+    return lines[line] if line < len(lines) else ""
 
 
 def _position_of(data: bytes, offset: int) -> tuple[int, int]:

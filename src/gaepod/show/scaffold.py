@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from ..errors import GaepodError
+from ..errors import GaepodError, UsageError
 from ..fsio import atomic_copy, atomic_write
 from ..paths import slugify
 from .check import episode_files
+from .episode import date_zone
+from .fields import DATETIME_FORMS, DateTimeError, parse_datetime
 from .load import Mapping, Scalar, read_document
-from .podcast import read_show
+from .podcast import ShowContext, read_show
 from .vocab import AUDIO_TYPES
 
 
@@ -22,12 +24,17 @@ class NewEpisode:
     path: Path
     number: int
     audio: Path | None  # where --audio was copied
+    date: datetime  # as written into the file
 
 
 def create_episode(
-    show: Path, title: str, now: datetime, audio: Path | None = None, date: datetime | None = None
+    show: Path, title: str, now: datetime, audio: Path | None = None, date: str | None = None
 ) -> NewEpisode:
-    """Write `NNN-slug.yaml` for the next number, as a draft (cron will not publish it)."""
+    """Write `NNN-slug.yaml` for the next number, as a draft (cron will not publish it).
+
+    `date` is text read exactly as the file's `date:` will be (a date alone or a time
+    without an offset is in the show's time zone), so the two never disagree.
+    """
     if not title.strip():
         raise GaepodError("the title is empty", [])
     if not (show / "podcast.yaml").is_file():
@@ -36,7 +43,7 @@ def create_episode(
     numbers, seasons = _written_numbers(episode_files(show))
     number = max(numbers, default=0) + 1
     zone = context.zone or timezone.utc
-    when = (date or _round_up(now, 15)).astimezone(zone)
+    when = _round_up(now, 15).astimezone(zone) if date is None else _read_date(date, context)
     files = episode_files(show)
     prefixes = [p.name.split("-", 1)[0] for p in files]
     numeric = [int(p) for p in prefixes if p.isdigit()]
@@ -62,7 +69,23 @@ def create_episode(
         atomic_copy(audio, copied)
     text = _episode_yaml(title, when, number, max(seasons, default=0) or None, audio_rel)
     atomic_write(target, text.encode())
-    return NewEpisode(target, number, copied)
+    return NewEpisode(target, number, copied, when)
+
+
+def _read_date(text: str, context: ShowContext) -> datetime:
+    zone, zone_name = date_zone(context)  # as the file's `date:` will be read
+    try:
+        return parse_datetime(text, zone).moment
+    except DateTimeError as exc:
+        detail = f" ({exc.detail})" if exc.detail else ""
+        if zone is None:
+            forms = (
+                "it with its UTC offset, e.g. 2025-05-07T09:30-05:00 "
+                "(podcast.yaml sets no `timezone:`)"
+            )
+        else:
+            forms = f"{DATETIME_FORMS} (without an offset: {zone_name} time)"
+        raise UsageError(f"the date '{text}' {exc.reason}{detail}; write {forms}") from None
 
 
 def _written_numbers(files: list[Path]) -> tuple[list[int], list[int]]:
