@@ -4,7 +4,9 @@ An output file is replaced whole or not at all (temp file in the same folder,
 fsync, os.replace), keeps a web-server-readable mode, and is not touched at
 all when its bytes are already right (so mtimes, ETags and caches survive).
 An output folder that does not exist yet is filled beside it and appears
-whole, in one rename.
+whole, in one rename. A link found inside the output folder is never written,
+read or deleted through: a build refuses it (no file outside the output folder
+is ever created, replaced or removed by one).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -26,6 +29,8 @@ from .errors import LockedError, OutputError
 TEMP_PREFIX = ".gaepod-tmp-"
 FEW_FILES = 8  # up to this many staged files are flushed one by one
 DEFAULT_MODE = 0o644
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def safe_output_dir(out: Path, show_root: Path) -> Path:
@@ -110,13 +115,22 @@ class StagedWrites:
     `in_new_folder`: every target is inside a folder made for this run (see
     new_folder), which is published whole afterwards: files are written under
     their own names, nothing is compared or renamed, and `commit` only flushes.
+
+    `inside`: the output folder the targets are in. A link met on the way from it
+    to a target (a folder at any depth, or the target itself) raises OutputError
+    before anything is read or written through it: each folder is looked at once
+    (one lstat, which replaces the mkdir an unchecked write makes), the target with
+    the lstat that also gives its mode.
     """
 
-    def __init__(self, *, durable: bool = True, in_new_folder: bool = False) -> None:
+    def __init__(
+        self, *, durable: bool = True, in_new_folder: bool = False, inside: Path | None = None
+    ) -> None:
         self.pending: list[Pending] = []
         self.durable = durable
         self.in_new_folder = in_new_folder
-        self._folders: set[Path] = set()
+        self.inside = inside
+        self._folders: set[Path] = set()  # made or checked already
 
     def __enter__(self) -> StagedWrites:
         return self
@@ -193,8 +207,23 @@ class StagedWrites:
         self.pending.append((temp_name, target, written))
 
     def _current(self, target: Path) -> os.stat_result | None:
-        """The target's stat; None when it does not exist (in a new folder, none does)."""
-        return None if self.in_new_folder else _stat(target)
+        """The target's stat; None when it does not exist (in a new folder, none does).
+
+        Inside the output folder, a link on the way to it is refused (OutputError);
+        elsewhere (the show's own files) a link is followed, as it always was."""
+        if self.in_new_folder:
+            return None
+        if self.inside is not None:
+            _real_folder(target.parent, self.inside, self._folders, make=True)
+        try:
+            current = os.lstat(target)
+        except OSError:
+            return None
+        if not stat.S_ISLNK(current.st_mode):
+            return current
+        if self.inside is not None:
+            raise link_refused(target, "file")
+        return _stat(target)
 
     def _drop_last(self) -> None:
         """Drop the file staged last (its temp file too)."""
@@ -248,12 +277,13 @@ class StagedWrites:
         self.pending = []
 
     def _temp_for(self, target: Path) -> tuple[int, str]:
+        """A new file to write (O_EXCL: never an existing file, nor a link's target)."""
         folder = target.parent
-        if folder not in self._folders:
+        if folder not in self._folders:  # `inside`: made and checked by _current already
             folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
         if self.in_new_folder:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | _CLOSE_ON_EXEC
             return os.open(target, flags, 0o600), str(target)
         return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
 
@@ -324,31 +354,80 @@ def remove_stale(out: Path, relpaths: list[str]) -> list[str]:
     """Delete files an earlier build wrote that no build produces any more.
 
     Only paths gaepod recorded as its own are touched, never anything else in
-    `out`; folders left empty by the removal go too.
+    `out`; folders left empty by the removal go too. A path with a link on the way
+    (its folder at any depth, or the file itself) is left alone: removing through it
+    would delete a file outside `out`, or one gaepod never wrote.
     """
     removed = []
+    real_folders: set[Path] = set()
     for relpath in sorted(relpaths):
         target = output_path(out, relpath)
         with contextlib.suppress(FileNotFoundError):
-            if target.is_symlink() or not target.is_file():
+            if not _real_folder(target.parent, out, real_folders, make=False):
+                continue
+            if not stat.S_ISREG(os.lstat(target).st_mode):
                 continue
             target.unlink()
             removed.append(relpath)
             folder = target.parent
             while folder != out and folder.is_relative_to(out):
                 try:
-                    folder.rmdir()  # only succeeds when empty
+                    folder.rmdir()  # only succeeds when empty (and never on a link)
                 except OSError:
                     break
+                real_folders.discard(folder)
                 folder = folder.parent
     return removed
+
+
+def link_refused(path: Path, kind: str) -> OutputError:
+    """The error for a link found where gaepod writes a `kind` ("file", "folder")."""
+    try:
+        points_to = f" (it points to {os.readlink(path)})"
+    except OSError:
+        points_to = ""
+    return OutputError(
+        f"refusing to write through the link {path}{points_to}: gaepod writes only real "
+        f"files and folders in the output folder; remove the link (rm {path}) and build "
+        f"again to get a real {kind} there; nothing was published"
+    )
+
+
+def _real_folder(folder: Path, root: Path, known: set[Path], *, make: bool) -> bool:
+    """Whether `folder` and every folder between `root` and it is a real folder, not a
+    link (`root` itself is the caller's: the resolved output folder). `known`: folders
+    checked already, which are not looked at again. `make`: create the missing ones;
+    then a link or a file on the way raises OutputError instead of answering False."""
+    if folder in known or folder == root:
+        return True
+    parent = folder.parent
+    if parent == folder:
+        raise OutputError(f"refusing to write outside the output folder {root}")
+    if not _real_folder(parent, root, known, make=make):
+        return False
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        if not make:
+            return False
+        with contextlib.suppress(FileExistsError):  # made meanwhile by a worker beside us
+            os.mkdir(folder)
+        mode = os.lstat(folder).st_mode
+    if stat.S_ISDIR(mode):
+        known.add(folder)
+        return True
+    if not make:
+        return False
+    if stat.S_ISLNK(mode):
+        raise link_refused(folder, "folder")
+    raise OutputError(f"{folder} is in the way: gaepod writes a folder there; move it away")
 
 
 @contextlib.contextmanager
 def locked(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
     """Hold an exclusive flock on `lock_path`; the OS releases it if the holder dies."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDWR | os.O_CREAT | _NO_FOLLOW | _CLOSE_ON_EXEC
     try:
         fd = os.open(lock_path, flags, 0o644)
     except OSError as exc:

@@ -174,6 +174,8 @@ def write_outputs(
     file it refers to is already in place. The cache's output records are
     complete before `while_flushing` runs: it is called once every file is
     staged, while their bytes go to disk and before any is renamed into place.
+
+    A link inside `out` is refused (OutputError), never written through.
     """
     ordered = sorted(outputs, key=lambda o: (o.relpath == feed.FEED_PATH, o.relpath))
     try:
@@ -213,8 +215,9 @@ def _write_staged(
                 report.skipped += 1
                 continue
         jobs.append((output, Path(target), key))
-    with StagedWrites(in_new_folder=new is not None) as staged:
-        staged_jobs = _stage_all(jobs, staged.in_new_folder)
+    inside = out if new is None else None  # a folder made for this run holds no link
+    with StagedWrites(in_new_folder=inside is None, inside=inside) as staged:
+        staged_jobs = _stage_all(jobs, inside)
         for (output, _target, _key), pending in zip(jobs, staged_jobs, strict=True):
             if pending is None:
                 report.unchanged += 1
@@ -240,9 +243,10 @@ Job = tuple[Output, Path, str | None]  # what to write, where, and its key
 _SPAN = 32  # jobs a worker takes at a time
 
 
-def _stage_all(jobs: list[Job], in_new_folder: bool) -> list[Pending | None]:
-    """Render and stage every job, on all cores for big builds; None: already current."""
-    stage = partial(_stage_span, jobs, in_new_folder=in_new_folder)
+def _stage_all(jobs: list[Job], inside: Path | None) -> list[Pending | None]:
+    """Render and stage every job, on all cores for big builds; None: already current.
+    `inside`: the output folder, whose links are refused; None: a new folder."""
+    stage = partial(_stage_span, jobs, inside=inside)
     if len(jobs) < PARALLEL_JOBS:
         return stage(range(len(jobs)))
     # Each whole-show file is a batch of its own, at the front: the first process to
@@ -275,10 +279,10 @@ def _stage_all(jobs: list[Job], in_new_folder: bool) -> list[Pending | None]:
 
 
 def _stage_span(
-    jobs: list[Job], span: Sequence[int], *, in_new_folder: bool
+    jobs: list[Job], span: Sequence[int], *, inside: Path | None
 ) -> list[Pending | None]:
     results: list[Pending | None] = []
-    with StagedWrites(in_new_folder=in_new_folder) as staged:
+    with StagedWrites(in_new_folder=inside is None, inside=inside) as staged:
         for index in span:
             output, target, _key = jobs[index]
             content = output.content()
