@@ -175,3 +175,40 @@ def test_the_page_of_a_removed_episode_behind_a_link_is_left_alone(
     assert tree(victim) == outside
     assert page.is_symlink()
     assert not (out / "audio" / "002.mp3").exists()  # what is not behind a link goes
+
+
+def test_sweeping_temp_files_removes_only_gaepods_own_and_never_follows_a_link(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "public"
+    victim = victim_folder(tmp_path)
+    (victim / f"{TEMP_PREFIX}victims").write_bytes(b"not gaepod's\n")
+    leftovers = [out / f"{TEMP_PREFIX}a", out / "episodes" / "x" / f"{TEMP_PREFIX}b"]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half a page")
+    beside = tmp_path / f"{TEMP_PREFIX}public-killed"  # a first build killed while filling it
+    (beside / "episodes").mkdir(parents=True)
+    (beside / "episodes" / "index.html").write_bytes(b"half a site")
+    (out / f"{TEMP_PREFIX}link").symlink_to(victim / "index.html")
+    (out / "linked").symlink_to(victim)
+    (tmp_path / f"{TEMP_PREFIX}public-link").symlink_to(victim)
+    (out / "keep.html").write_bytes(b"published")
+    outside = tree(victim)
+
+    assert fsio.sweep_temp_files(out) == 3
+
+    assert not beside.exists() and not any(path.exists() for path in leftovers)
+    assert tree(victim) == outside
+    assert (out / f"{TEMP_PREFIX}link").is_symlink()
+    assert (out / "linked").is_symlink() and (tmp_path / f"{TEMP_PREFIX}public-link").is_symlink()
+    assert (out / "keep.html").read_bytes() == b"published"
+
+
+def test_sweeping_with_an_age_keeps_younger_temp_files(tmp_path: Path) -> None:
+    young, old = tmp_path / f"{TEMP_PREFIX}young", tmp_path / f"{TEMP_PREFIX}old"
+    young.write_bytes(b"")
+    old.write_bytes(b"")
+    os.utime(old, (0, 0))
+    assert fsio.sweep_temp_files(tmp_path, older_than_seconds=3600) == 1
+    assert young.exists() and not old.exists()
