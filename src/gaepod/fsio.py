@@ -20,7 +20,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -193,16 +193,22 @@ class StagedWrites:
         written (a worker, for a big build), not in the commit, which renames thousands
         of files one after another. One stat of the target serves both the comparison
         and the mode: a cold build stages thousands of new files."""
-        fd, temp_name = self._temp_for(target)
+        try:
+            fd, temp_name = self._temp_for(target)
+        except OSError as exc:
+            _name_target(exc, target)
+            raise
         try:
             with os.fdopen(fd, "wb") as handle:
                 os.fchmod(fd, current.st_mode & 0o777 if current is not None else DEFAULT_MODE)
                 write(handle)
                 handle.flush()
                 written = os.fstat(fd)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+            if isinstance(exc, OSError):
+                _name_target(exc, target)
             raise
         self.pending.append((temp_name, target, written))
 
@@ -248,8 +254,12 @@ class StagedWrites:
             return
         few = len(self.pending) <= FEW_FILES and not self.in_new_folder
         if self.durable and few:  # fsync each file: cheaper than flushing the system for one
-            for temp_name, _target, _written in self.pending:
-                _fsync_path(temp_name)
+            for temp_name, target, _written in self.pending:
+                try:
+                    _fsync_path(temp_name)
+                except OSError as exc:  # a full disk can show only now (NFS, quotas)
+                    _name_target(exc, target)
+                    raise
         if self.durable and not few:
             _while_syncing(meanwhile)
         elif meanwhile is not None:
@@ -258,8 +268,18 @@ class StagedWrites:
             self.pending = []
             return
         folders = set()
-        for temp_name, target, _written in self.pending:
-            os.replace(temp_name, target)
+        for done, (temp_name, target, _written) in enumerate(self.pending):
+            try:
+                os.replace(temp_name, target)
+            except OSError as exc:
+                _name_target(exc, target)
+                if not done:
+                    raise
+                raise OutputError(  # say so: the caller cannot tell
+                    f"cannot write {target}: {exc.strerror or exc}; {done} of the "
+                    f"{len(self.pending)} new files were already in place, the others "
+                    "(the feed among them) kept their old version: build again once it is fixed"
+                ) from exc
             folders.add(target.parent)
         self.pending = []
         if not self.durable:
@@ -360,6 +380,19 @@ def sweep_temp_files(folder: Path, older_than_seconds: float = 0.0) -> int:
     return removed
 
 
+def remove_temp_files(root: Path, folders: Iterable[Path]) -> int:
+    """Delete the temp files directly in these folders inside `root`: after a failed
+    write, the temp files it made there, wherever they were staged (here, or in a
+    worker stopped before it could clean up). A folder reached through a link is left
+    alone. Under the show's lock, as sweep_temp_files."""
+    real_folders: set[Path] = set()
+    return sum(
+        _remove_temp_files_in(str(folder), None)[1]
+        for folder in folders
+        if _real_folder(folder, root, real_folders, make=False)
+    )
+
+
 def _remove_temp_files_in(folder: str, cutoff: float | None) -> tuple[list[str], int]:
     """Delete the temp files (regular files only) directly in `folder`; returns its real
     subfolders (never a link to one) and how many files went."""
@@ -457,6 +490,14 @@ def _real_folder(folder: Path, root: Path, known: set[Path], *, make: bool) -> b
     if stat.S_ISLNK(mode):
         raise link_refused(folder, "folder")
     raise OutputError(f"{folder} is in the way: gaepod writes a folder there; move it away")
+
+
+def _name_target(exc: OSError, target: Path) -> None:
+    """Make the error name the published file, not the temp file standing in for it
+    (or nothing at all: a full disk's write() names no file)."""
+    if exc.filename is None or os.path.basename(str(exc.filename)).startswith(TEMP_PREFIX):
+        exc.filename = str(target)
+        exc.filename2 = None
 
 
 @contextlib.contextmanager
