@@ -4,9 +4,9 @@ An output file is replaced whole or not at all (temp file in the same folder,
 fsync, os.replace), keeps a web-server-readable mode, and is not touched at
 all when its bytes are already right (so mtimes, ETags and caches survive).
 An output folder that does not exist yet is filled beside it and appears
-whole, in one rename. A link found inside the output folder is never written,
-read or deleted through: a build refuses it (no file outside the output folder
-is ever created, replaced or removed by one).
+whole, in one rename. A link found inside the output folder is never written
+or deleted through: a build refuses it (no file outside the output folder is
+ever created, replaced or removed by one).
 """
 
 from __future__ import annotations
