@@ -4,7 +4,9 @@ An output file is replaced whole or not at all (temp file in the same folder,
 fsync, os.replace), keeps a web-server-readable mode, and is not touched at
 all when its bytes are already right (so mtimes, ETags and caches survive).
 An output folder that does not exist yet is filled beside it and appears
-whole, in one rename.
+whole, in one rename. A link found inside the output folder is never written
+or deleted through: a build refuses it (no file outside the output folder is
+ever created, replaced or removed by one).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +29,8 @@ from .errors import LockedError, OutputError
 TEMP_PREFIX = ".gaepod-tmp-"
 FEW_FILES = 8  # up to this many staged files are flushed one by one
 DEFAULT_MODE = 0o644
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def safe_output_dir(out: Path, show_root: Path) -> Path:
@@ -110,13 +115,22 @@ class StagedWrites:
     `in_new_folder`: every target is inside a folder made for this run (see
     new_folder), which is published whole afterwards: files are written under
     their own names, nothing is compared or renamed, and `commit` only flushes.
+
+    `inside`: the output folder the targets are in. A link met on the way from it
+    to a target (a folder at any depth, or the target itself) raises OutputError
+    before anything is read or written through it: each folder is looked at once
+    (one lstat, which replaces the mkdir an unchecked write makes), the target with
+    the lstat that also gives its mode.
     """
 
-    def __init__(self, *, durable: bool = True, in_new_folder: bool = False) -> None:
+    def __init__(
+        self, *, durable: bool = True, in_new_folder: bool = False, inside: Path | None = None
+    ) -> None:
         self.pending: list[Pending] = []
         self.durable = durable
         self.in_new_folder = in_new_folder
-        self._folders: set[Path] = set()
+        self.inside = inside
+        self._folders: set[Path] = set()  # made or checked already
 
     def __enter__(self) -> StagedWrites:
         return self
@@ -179,22 +193,43 @@ class StagedWrites:
         written (a worker, for a big build), not in the commit, which renames thousands
         of files one after another. One stat of the target serves both the comparison
         and the mode: a cold build stages thousands of new files."""
-        fd, temp_name = self._temp_for(target)
+        try:
+            fd, temp_name = self._temp_for(target)
+        except OSError as exc:
+            _name_target(exc, target)
+            raise
         try:
             with os.fdopen(fd, "wb") as handle:
                 os.fchmod(fd, current.st_mode & 0o777 if current is not None else DEFAULT_MODE)
                 write(handle)
                 handle.flush()
                 written = os.fstat(fd)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+            if isinstance(exc, OSError):
+                _name_target(exc, target)
             raise
         self.pending.append((temp_name, target, written))
 
     def _current(self, target: Path) -> os.stat_result | None:
-        """The target's stat; None when it does not exist (in a new folder, none does)."""
-        return None if self.in_new_folder else _stat(target)
+        """The target's stat; None when it does not exist (in a new folder, none does).
+
+        Inside the output folder, a link on the way to it is refused (OutputError);
+        elsewhere (the show's own files) a link is followed, as it always was."""
+        if self.in_new_folder:
+            return None
+        if self.inside is not None:
+            _real_folder(target.parent, self.inside, self._folders, make=True)
+        try:
+            current = os.lstat(target)
+        except OSError:
+            return None
+        if not stat.S_ISLNK(current.st_mode):
+            return current
+        if self.inside is not None:
+            raise link_refused(target, "file")
+        return _stat(target)
 
     def _drop_last(self) -> None:
         """Drop the file staged last (its temp file too)."""
@@ -219,8 +254,12 @@ class StagedWrites:
             return
         few = len(self.pending) <= FEW_FILES and not self.in_new_folder
         if self.durable and few:  # fsync each file: cheaper than flushing the system for one
-            for temp_name, _target, _written in self.pending:
-                _fsync_path(temp_name)
+            for temp_name, target, _written in self.pending:
+                try:
+                    _fsync_path(temp_name)
+                except OSError as exc:  # a full disk can show only now (NFS, quotas)
+                    _name_target(exc, target)
+                    raise
         if self.durable and not few:
             _while_syncing(meanwhile)
         elif meanwhile is not None:
@@ -229,8 +268,18 @@ class StagedWrites:
             self.pending = []
             return
         folders = set()
-        for temp_name, target, _written in self.pending:
-            os.replace(temp_name, target)
+        for done, (temp_name, target, _written) in enumerate(self.pending):
+            try:
+                os.replace(temp_name, target)
+            except OSError as exc:
+                _name_target(exc, target)
+                if not done:
+                    raise
+                raise OutputError(  # say so: the caller cannot tell
+                    f"cannot write {target}: {exc.strerror or exc}; {done} of the "
+                    f"{len(self.pending)} new files were already in place, the others "
+                    "(the feed among them) kept their old version: build again once it is fixed"
+                ) from exc
             folders.add(target.parent)
         self.pending = []
         if not self.durable:
@@ -248,12 +297,13 @@ class StagedWrites:
         self.pending = []
 
     def _temp_for(self, target: Path) -> tuple[int, str]:
+        """A new file to write (O_EXCL: never an existing file, nor a link's target)."""
         folder = target.parent
-        if folder not in self._folders:
+        if folder not in self._folders:  # `inside`: made and checked by _current already
             folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
         if self.in_new_folder:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | _CLOSE_ON_EXEC
             return os.open(target, flags, 0o600), str(target)
         return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
 
@@ -296,59 +346,165 @@ def _while_syncing(work: Callable[[], None] | None) -> None:
 
 
 def sweep_temp_files(folder: Path, older_than_seconds: float = 0.0) -> int:
-    """Delete temp files a killed run left in `folder`, and the folder new_folder was
-    filling beside it; returns how many.
+    """Delete temp files a killed or failed run left under `folder`, and the folder
+    new_folder was filling beside it; returns how many.
 
     Call it while holding the show's lock: then no other gaepod run is writing,
-    and every temp file present is a leftover, however young.
+    and every temp file present is a leftover, however young (`older_than_seconds`
+    0: all of them, whatever their mtime says). Only regular files and real folders
+    named TEMP_PREFIX... go; a link is never followed nor removed. It costs one
+    scandir a folder (a stat only for a temp file, and only when an age is asked for),
+    which is what listing the folders costs anyway: 35 ms for the 1,899 folders and
+    2,310 files of a 1,000-episode site on a 2-core VM (82 ms with Path.rglob).
     """
+    cutoff = time.time() - older_than_seconds if older_than_seconds else None
     removed = 0
-    cutoff = time.time() - older_than_seconds
-    # A folder new_folder was filling when its run was killed, beside `folder`.
+    beside = f"{TEMP_PREFIX}{folder.name}-"
     with contextlib.suppress(OSError):
-        for path in folder.parent.glob(f"{TEMP_PREFIX}{folder.name}-*"):
-            if path.is_dir() and not path.is_symlink() and path.lstat().st_mtime < cutoff:
-                shutil.rmtree(path, ignore_errors=True)
-                removed += 1
-    if not folder.is_dir():
-        return removed
-    for path in folder.rglob(TEMP_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            if path.is_file() and path.lstat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
+        with os.scandir(folder.parent) as entries:
+            leftovers = [
+                entry
+                for entry in entries
+                if entry.name.startswith(beside)
+                and entry.is_dir(follow_symlinks=False)
+                and _is_old(entry, cutoff)
+            ]
+        for entry in leftovers:
+            shutil.rmtree(entry.path, ignore_errors=True)  # never follows the links inside
+            removed += 1
+    pending = [str(folder)]
+    while pending:
+        subfolders, count = _remove_temp_files_in(pending.pop(), cutoff)
+        pending.extend(subfolders)
+        removed += count
     return removed
+
+
+def remove_temp_files(root: Path, folders: Iterable[Path]) -> int:
+    """Delete the temp files directly in these folders inside `root`: after a failed
+    write, the temp files it made there, wherever they were staged (here, or in a
+    worker stopped before it could clean up). A folder reached through a link is left
+    alone. Under the show's lock, as sweep_temp_files."""
+    real_folders: set[Path] = set()
+    return sum(
+        _remove_temp_files_in(str(folder), None)[1]
+        for folder in folders
+        if _real_folder(folder, root, real_folders, make=False)
+    )
+
+
+def _remove_temp_files_in(folder: str, cutoff: float | None) -> tuple[list[str], int]:
+    """Delete the temp files (regular files only) directly in `folder`; returns its real
+    subfolders (never a link to one) and how many files went."""
+    subfolders, temp_files = [], []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                elif entry.name.startswith(TEMP_PREFIX) and entry.is_file(follow_symlinks=False):
+                    temp_files.append(entry)
+    except OSError:  # gone, or not a folder
+        return [], 0
+    removed = 0
+    for entry in temp_files:
+        with contextlib.suppress(OSError):
+            if _is_old(entry, cutoff):
+                os.unlink(entry.path)
+                removed += 1
+    return subfolders, removed
+
+
+def _is_old(entry: os.DirEntry[str], cutoff: float | None) -> bool:
+    return cutoff is None or entry.stat(follow_symlinks=False).st_mtime < cutoff
 
 
 def remove_stale(out: Path, relpaths: list[str]) -> list[str]:
     """Delete files an earlier build wrote that no build produces any more.
 
     Only paths gaepod recorded as its own are touched, never anything else in
-    `out`; folders left empty by the removal go too.
+    `out`; folders left empty by the removal go too. A path with a link on the way
+    (its folder at any depth, or the file itself) is left alone: removing through it
+    would delete a file outside `out`, or one gaepod never wrote.
     """
     removed = []
+    real_folders: set[Path] = set()
     for relpath in sorted(relpaths):
         target = output_path(out, relpath)
         with contextlib.suppress(FileNotFoundError):
-            if target.is_symlink() or not target.is_file():
+            if not _real_folder(target.parent, out, real_folders, make=False):
+                continue
+            if not stat.S_ISREG(os.lstat(target).st_mode):
                 continue
             target.unlink()
             removed.append(relpath)
             folder = target.parent
             while folder != out and folder.is_relative_to(out):
                 try:
-                    folder.rmdir()  # only succeeds when empty
+                    folder.rmdir()  # only succeeds when empty (and never on a link)
                 except OSError:
                     break
+                real_folders.discard(folder)
                 folder = folder.parent
     return removed
+
+
+def link_refused(path: Path, kind: str) -> OutputError:
+    """The error for a link found where gaepod writes a `kind` ("file", "folder")."""
+    try:
+        points_to = f" (it points to {os.readlink(path)})"
+    except OSError:
+        points_to = ""
+    return OutputError(
+        f"refusing to write through the link {path}{points_to}: gaepod writes only real "
+        f"files and folders in the output folder; remove the link (rm {path}) and build "
+        f"again to get a real {kind} there; nothing was published"
+    )
+
+
+def _real_folder(folder: Path, root: Path, known: set[Path], *, make: bool) -> bool:
+    """Whether `folder` and every folder between `root` and it is a real folder, not a
+    link (`root` itself is the caller's: the resolved output folder). `known`: folders
+    checked already, which are not looked at again. `make`: create the missing ones;
+    then a link or a file on the way raises OutputError instead of answering False."""
+    if folder in known or folder == root:
+        return True
+    parent = folder.parent
+    if parent == folder:
+        raise OutputError(f"refusing to write outside the output folder {root}")
+    if not _real_folder(parent, root, known, make=make):
+        return False
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        if not make:
+            return False
+        with contextlib.suppress(FileExistsError):  # made meanwhile by a worker beside us
+            os.mkdir(folder)
+        mode = os.lstat(folder).st_mode
+    if stat.S_ISDIR(mode):
+        known.add(folder)
+        return True
+    if not make:
+        return False
+    if stat.S_ISLNK(mode):
+        raise link_refused(folder, "folder")
+    raise OutputError(f"{folder} is in the way: gaepod writes a folder there; move it away")
+
+
+def _name_target(exc: OSError, target: Path) -> None:
+    """Make the error name the published file, not the temp file standing in for it
+    (or nothing at all: a full disk's write() names no file)."""
+    if exc.filename is None or os.path.basename(str(exc.filename)).startswith(TEMP_PREFIX):
+        exc.filename = str(target)
+        exc.filename2 = None
 
 
 @contextlib.contextmanager
 def locked(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
     """Hold an exclusive flock on `lock_path`; the OS releases it if the holder dies."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDWR | os.O_CREAT | _NO_FOLLOW | _CLOSE_ON_EXEC
     try:
         fd = os.open(lock_path, flags, 0o644)
     except OSError as exc:

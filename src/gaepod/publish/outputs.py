@@ -13,7 +13,7 @@ from typing import BinaryIO
 from .. import __version__
 from ..errors import OutputError
 from ..feed import rss as feed
-from ..fsio import Pending, StagedWrites, new_folder, output_name
+from ..fsio import Pending, StagedWrites, new_folder, output_name, remove_temp_files
 from ..model import Podcast
 from ..speed import memo
 from ..speed.cache import BuildCache, OutputRecord, digest_of
@@ -130,14 +130,21 @@ def write_outputs(
     file it refers to is already in place. The cache's output records are
     complete before `while_flushing` runs: it is called once every file is
     staged, while their bytes go to disk and before any is renamed into place.
+
+    A link inside `out` is refused (OutputError), never written through. When
+    anything fails (a full disk, a refused link, Ctrl-C), no temp file stays behind.
     """
     ordered = sorted(outputs, key=lambda o: (o.relpath == feed.FEED_PATH, o.relpath))
+    new: Path | None = None
     try:
-        with new_folder(out) as folder:
-            return _write_staged(out, ordered, cache, while_flushing, folder)
+        with new_folder(out) as new:
+            return _write_staged(out, ordered, cache, while_flushing, new)
     except OSError as exc:
+        failed = str(exc.filename or out)
+        if new is not None and failed.startswith(str(new)):  # name it as it is published
+            failed = str(out) + failed[len(str(new)) :]
         raise OutputError(
-            f"cannot write {exc.filename or out}: {exc.strerror or exc}; the published "
+            f"cannot write {failed}: {exc.strerror or exc}; the published "
             "files were left as they were"
         ) from exc
 
@@ -169,8 +176,26 @@ def _write_staged(
                 report.skipped += 1
                 continue
         jobs.append((output, Path(target), key))
-    with StagedWrites(in_new_folder=new is not None) as staged:
-        staged_jobs = _stage_all(jobs, staged.in_new_folder)
+    try:
+        _stage_and_commit(jobs, report, cache, while_flushing, out if new is None else None)
+    except BaseException:
+        # What this process staged is gone already (StagedWrites.abort); what workers had
+        # staged, handed over or not, and what a worker stopped mid-file left, is not.
+        remove_temp_files(new or out, {target.parent for _output, target, _key in jobs})
+        raise
+    return report
+
+
+def _stage_and_commit(
+    jobs: list[Job],
+    report: WriteReport,
+    cache: BuildCache | None,
+    while_flushing: Callable[[], None] | None,
+    inside: Path | None,
+) -> None:
+    """`inside`: the output folder, whose links are refused; None: a new folder."""
+    with StagedWrites(in_new_folder=inside is None, inside=inside) as staged:
+        staged_jobs = _stage_all(jobs, inside)
         for (output, _target, _key), pending in zip(jobs, staged_jobs, strict=True):
             if pending is None:
                 report.unchanged += 1
@@ -188,7 +213,6 @@ def _write_staged(
                 while_flushing()
 
         staged.commit(meanwhile=record_stamps)  # in `ordered` order: feed.xml last
-    return report
 
 
 PARALLEL_JOBS = 256  # fewer files are written faster in this process than by forking
@@ -196,9 +220,10 @@ Job = tuple[Output, Path, str | None]  # what to write, where, and its key
 _SPAN = 32  # jobs a worker takes at a time
 
 
-def _stage_all(jobs: list[Job], in_new_folder: bool) -> list[Pending | None]:
-    """Render and stage every job, on all cores for big builds; None: already current."""
-    stage = partial(_stage_span, jobs, in_new_folder=in_new_folder)
+def _stage_all(jobs: list[Job], inside: Path | None) -> list[Pending | None]:
+    """Render and stage every job, on all cores for big builds; None: already current.
+    `inside`: as for _stage_and_commit."""
+    stage = partial(_stage_span, jobs, inside=inside)
     if len(jobs) < PARALLEL_JOBS:
         return stage(range(len(jobs)))
     # Each whole-show file is a batch of its own, at the front: the first process to
@@ -231,10 +256,12 @@ def _stage_all(jobs: list[Job], in_new_folder: bool) -> list[Pending | None]:
 
 
 def _stage_span(
-    jobs: list[Job], span: Sequence[int], *, in_new_folder: bool
+    jobs: list[Job], span: Sequence[int], *, inside: Path | None
 ) -> list[Pending | None]:
+    """Stage the jobs of `span` (in a worker, for big builds); on any error, none of
+    the temp files it made is left."""
     results: list[Pending | None] = []
-    with StagedWrites(in_new_folder=in_new_folder) as staged:
+    with StagedWrites(in_new_folder=inside is None, inside=inside) as staged:
         for index in span:
             output, target, _key = jobs[index]
             content = output.content()
