@@ -463,3 +463,25 @@ def test_a_build_that_fills_a_real_disk_leaves_the_last_feed_and_no_temp_file(
     assert build(show, out).exit_code == 0
     assert b"Edited: " in (out / "feed.xml").read_bytes()
     assert temp_files(small_disk) == []
+
+
+def test_a_write_flushes_its_own_file_system_not_the_whole_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sync(2) waits for every process's dirty pages on the machine: a cron build on a
+    shared server must flush only the file system it wrote to."""
+
+    def no_sync() -> None:
+        raise AssertionError("os.sync() flushes the whole host")
+
+    synced: list[set[Path]] = []
+    real = fsio.sync_file_systems
+    monkeypatch.setattr(os, "sync", no_sync)
+    monkeypatch.setattr(fsio, "sync_file_systems", lambda f: synced.append(set(f)) or real(f))
+    out = tmp_path / "out"
+    first = [Output(f"page/{n}/index.html", data=b"first %d" % n) for n in range(20)]
+    write_outputs(out, first)  # a first publish: one flush of the new folder
+    write_outputs(out, [Output(o.relpath, data=b"second") for o in first])  # in place: twice
+    assert len(synced) == 3
+    assert all(folder.is_relative_to(tmp_path) for folders in synced for folder in folders)
+    assert (out / "page/3/index.html").read_bytes() == b"second"
