@@ -27,7 +27,11 @@ is tagged once before the timed builds (`gaepod tag`, timed separately), so "col
 measures checking, feed and site, not first-time tagging.
 
 usage: python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--work DIR]
-                           [--results bench/RESULTS.md]
+                           [--results bench/RESULTS.md] [--speedups -memo,-splice]
+
+--speedups sets GAEPOD_SPEEDUPS for gaepod's runs (see gaepod/speed/switches.py):
+`--speedups -splice` measures what the feed splice saves, `--speedups off` a build
+with every speed-up off; the reference script runs as always.
 Needs: pip install -e '.[bench]'  (lameenc, markdown for the reference script)
 """
 
@@ -57,7 +61,8 @@ def run(cmd: list[str], timed_inside: bool = False) -> Sample:
     the process prints (it times only its own work, not its start)."""
     start = time.perf_counter()
     output = subprocess.PIPE if timed_inside else subprocess.DEVNULL
-    process = subprocess.Popen(cmd, stdout=output, stderr=subprocess.PIPE)
+    env = {**os.environ, "GAEPOD_SPEEDUPS": SPEEDUPS}
+    process = subprocess.Popen(cmd, stdout=output, stderr=subprocess.PIPE, env=env)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
@@ -89,6 +94,9 @@ def set_aside(path: Path, work: Path) -> None:
 
 def empty_trash(work: Path) -> None:
     shutil.rmtree(work / "trash", ignore_errors=True)
+
+
+SPEEDUPS = ""  # GAEPOD_SPEEDUPS for gaepod's runs (--speedups)
 
 
 def gaepod(*args: str) -> list[str]:
@@ -194,7 +202,10 @@ def main() -> None:
     parser.add_argument(
         "--results", type=Path, default=None, help="also write the table into this Markdown file"
     )
+    parser.add_argument("--speedups", default="", help="GAEPOD_SPEEDUPS for gaepod's runs")
     args = parser.parse_args()
+    global SPEEDUPS
+    SPEEDUPS = args.speedups
     args.work.mkdir(parents=True, exist_ok=True)
     compile_package()
     all_results = {}
