@@ -10,7 +10,7 @@ files had been deleted in the minutes before (the file system skips recently
 freed inodes, one by one). This script repeats
 exactly that work the way gaepod's writer does it for a first build (a new
 folder beside the output folder, the folders and files written in full
-under their own names, one sync, the folder renamed, its parent flushed),
+under their own names, one syncfs, the folder renamed, its parent flushed),
 so that the table can show how much of "build cold" is the disk.
 
 usage: python bench/disk_floor.py PUBLIC SCRATCH
@@ -19,6 +19,7 @@ Prints the seconds taken to make SCRATCH (which must not exist) like PUBLIC.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 import time
@@ -39,6 +40,15 @@ def layout(public: Path) -> tuple[list[str], list[tuple[str, int]]]:
     return sorted(folders, key=lambda f: f.count(os.sep)), files
 
 
+def syncfs(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if ctypes.CDLL(None, use_errno=True).syncfs(fd) != 0:
+            raise OSError(ctypes.get_errno(), "syncfs failed", str(folder))
+    finally:
+        os.close(fd)
+
+
 def make_like(scratch: Path, folders: list[str], files: list[tuple[str, int]]) -> float:
     largest = max((size for _path, size in files), default=0)
     payload = memoryview(b"\x20" * largest)
@@ -55,7 +65,7 @@ def make_like(scratch: Path, folders: list[str], files: list[tuple[str, int]]) -
                 written += os.write(fd, payload[written:size])
         finally:
             os.close(fd)
-    os.sync()
+    syncfs(new)  # as gaepod's writer flushes: the output's file system only
     os.rename(new, scratch)
     parent = os.open(scratch.parent, os.O_RDONLY)
     try:

@@ -27,10 +27,10 @@ is tagged once before the timed builds (`gaepod tag`, timed separately), so "col
 measures checking, feed and site, not first-time tagging.
 
 usage: python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--work DIR]
-                           [--results bench/RESULTS.md] [--speedups -memo,-splice]
+                           [--results bench/RESULTS.md] [--speedups=-memo,-splice]
 
 --speedups sets GAEPOD_SPEEDUPS for gaepod's runs (see gaepod/speed/switches.py):
-`--speedups -splice` measures what the feed splice saves, `--speedups off` a build
+`--speedups=-splice` measures what the feed splice saves, `--speedups off` a build
 with every speed-up off; the reference script runs as always.
 Needs: pip install -e '.[bench]'  (lameenc, markdown for the reference script)
 """

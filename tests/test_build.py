@@ -506,14 +506,16 @@ def test_the_saved_cache_knows_the_ledger_written_and_the_files_removed_after_it
 ) -> None:
     """The cache is saved while the new files flush, before the ledger is written and
     stale files removed; it is saved again when either changed what it holds."""
-    from gaepod.speed.cache import load_cache, stamp
+    from gaepod.show.ledger import LEDGER_FILE, Ledger
+    from gaepod.speed.cache import load_cache
+    from gaepod.state import stamp
 
     out = tmp_path / "public"
     (show / "published.yaml").unlink(missing_ok=True)  # the first build writes the ledger
     assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
     cache = load_cache(show / ".gaepod")
-    assert cache.ledger is not None and cache.ledger[0] == stamp(show / "published.yaml")
-    assert len(cache.ledger[1].entries) == 8
+    ledger = cache.recall(LEDGER_FILE, stamp(show / "published.yaml"), Ledger)
+    assert ledger is not None and len(ledger.entries) == 8
     published = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert set(cache.outputs) == published
 

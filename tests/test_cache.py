@@ -122,3 +122,31 @@ def test_episodes_are_hashed_for_the_cache_only_when_there_is_one(make_show, mon
     assert check_module.check_show(root, cache).is_ok
     assert len(hashed) == 3
     assert all(r.digest == digest_of(r.episode) for r in cache.validations.values() if r.episode)
+
+
+def test_a_cache_an_older_gaepod_pickled_is_ignored_not_a_crash(make_show, tmp_path: Path) -> None:
+    """An older class under the same format string lacks a field: a build that used it
+    once died with AttributeError. It must build as with no cache."""
+    from typer.testing import CliRunner
+
+    from gaepod.cli import app
+
+    show, out = make_show(2), tmp_path / "public"
+    args = ["build", "-q", "--show", str(show), "--out", str(out)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    state = show / ".gaepod"
+    old = BuildCache()
+    del old.__dict__["parsed"]  # as an older version's object unpickles
+    with (state / "cache.pickle").open("wb") as handle:
+        pickle.dump(old, handle)
+        for _ in range(cache_module.SHARDS):
+            pickle.dump({}, handle)
+    (state / "quick.marshal").unlink()
+    episode = show / "001-episode.yaml"
+    episode.write_text(episode.read_text().replace("Guest 1", "Guest One"))
+
+    result = CliRunner().invoke(app, args)
+
+    assert result.exit_code == 0, result.output
+    assert b"Guest One" in (out / "feed.xml").read_bytes()
+    assert load_cache(state).parsed  # the build saved a whole cache again

@@ -203,3 +203,34 @@ def test_serve_on_a_terminal_stops_cleanly_on_ctrl_c(folder: Path) -> None:
     assert "serving public at http://127.0.0.1:" in run.text
     assert run.code in (0, 130, -signal.SIGINT), run.text
     assert not CRASH.search(run.text), run.text
+
+
+def test_new_and_import_run_piped(folder: Path, tmp_path: Path) -> None:
+    new = piped("new", "Ada Lovelace: Engines, Notes, & Numbers?", "--now", NOW, cwd=folder)
+    assert new.returncode == 0, new.stderr
+    assert "010-ada-lovelace-engines-notes-numbers.yaml" in new.stdout
+    feed = REPO / "tests" / "fixtures" / "realfeeds" / "libsyn-frank-and-erik.xml"
+    imported = piped("import", str(feed), "--show", "imported", "--now", NOW, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "6 episodes from 6 items" in imported.stdout
+    assert "\x1b[" not in new.stdout + imported.stdout + imported.stderr
+
+
+def test_serve_piped_stops_cleanly_on_sigint(folder: Path) -> None:
+    assert piped("build", "--quiet", "--now", NOW, cwd=folder).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    server = subprocess.Popen(
+        [*GAEPOD, "serve", "--port", "0"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    assert "serving public at http://127.0.0.1:" in line
+    server.send_signal(signal.SIGINT)
+    _out, err = server.communicate(timeout=20)
+    assert server.returncode == 0, err
+    assert not CRASH.search(err)

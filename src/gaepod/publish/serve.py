@@ -19,6 +19,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ..state import is_state_name
+
 EXTRA_TYPES = {
     ".mp3": "audio/mpeg",
     ".m4a": "audio/mp4",
@@ -168,7 +170,7 @@ def snapshot(show: Path) -> dict[Path, float]:
     """Modification times of every file in the show (not the cache folder)."""
     result = {}
     for path in show.rglob("*"):
-        if ".gaepod" in path.parts or path.name.startswith(".gaepod-tmp-"):
+        if any(is_state_name(part) for part in path.relative_to(show).parts):
             continue
         with contextlib.suppress(OSError):
             result[path] = path.stat().st_mtime

@@ -77,11 +77,11 @@ def _while_checking(options: BuildOptions, cache: BuildCache) -> None:
     from ..site import plan  # noqa: F401
 
     current = stamp(options.show / LEDGER_FILE)
-    if current is None or (cache.ledger is not None and cache.ledger[0] == current):
+    if current is None or cache.recall(LEDGER_FILE, current, Ledger) is not None:
         return
     ledger, diagnostics = read_ledger(options.show)
     if not any(d.is_error for d in diagnostics):  # else verify_ledger reads and reports it
-        cache.ledger = (current, ledger)
+        cache.keep(LEDGER_FILE, current, ledger)
 
 
 def recheck_tagged(
@@ -101,15 +101,14 @@ def verify_ledger(options: BuildOptions, podcast: Podcast, cache: BuildCache) ->
     episode's guid or drop it (unless the options allow it)."""
     path = options.show / LEDGER_FILE
     current = stamp(path)
-    if cache.ledger is not None and current is not None and cache.ledger[0] == current:
-        ledger = cache.ledger[1]  # the file is as the last build left it
-    else:
+    ledger = cache.recall(LEDGER_FILE, current, Ledger)  # as the last build left it
+    if ledger is None:
         ledger, diagnostics = read_ledger(options.show)
         if any(d.is_error for d in diagnostics):
             raise InvalidShowError(
                 f"{LEDGER_FILE} cannot be read; nothing was published", diagnostics
             )
-        cache.ledger = (current, ledger) if current is not None else None
+        cache.keep(LEDGER_FILE, current, ledger)
     problems = [
         p
         for p in compare(ledger, podcast.published(options.moment()))
@@ -181,9 +180,8 @@ def diff(
     from ..feed.rss import FEED_PATH
 
     current = stamp(out / FEED_PATH)
-    if cache.feed_items is not None and current is not None and cache.feed_items[0] == current:
-        published = cache.feed_items[1]  # the feed gaepod wrote last time, untouched since
-    else:
+    published = cache.recall(FEED_PATH, current, dict)  # the feed the last build wrote
+    if published is None:
         published = published_items(out / FEED_PATH)
     upcoming = upcoming_items(podcast.in_feed(now))
     return compare_feeds(published, upcoming), upcoming
@@ -212,8 +210,8 @@ def plan(
             for p in pages
         ]
         outputs += [
-            Output(o.relpath, source=o.source, stage="site")
-            for o in site_files(podcast, now, theme)
+            Output(relpath, source=source, stage="site")
+            for relpath, source in site_files(podcast, now, theme)
         ]
     unique: dict[str, Output] = {}
     for output in outputs:
@@ -252,8 +250,7 @@ def write(
         # The cache is saved now: it holds the new files' stamps, and a build killed
         # before they are renamed leaves stamps no file has (the next build renders
         # those files again, as without a cache).
-        written = record.stamp if record is not None else None
-        cache.feed_items = (written, upcoming) if written is not None else None
+        cache.keep(FEED_PATH, record.stamp if record is not None else None, upcoming)
         cache.memo = memo.used()
         save_cache(state_dir(options.show), cache)
 
@@ -293,7 +290,7 @@ def record_ledger(
                 f"{exc.strerror or exc}; the next build records the new episodes"
             ) from exc
         written = stamp(options.show / LEDGER_FILE)
-        cache.ledger = (written, updated) if written is not None else None
+        cache.keep(LEDGER_FILE, written, updated)
     return added
 
 

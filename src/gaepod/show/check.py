@@ -198,7 +198,11 @@ def _read_show(
     path = root / SHOW_FILE
     if cache is not None:
         record = cache.lookup(path, "show", stamps)
-        if record is not None and record.show is not None and record.context is not None:
+        if (
+            record is not None
+            and record.show is not None
+            and isinstance(record.context, ShowContext)
+        ):
             return record.show, record.context, list(record.diagnostics)
     show, context, diagnostics = read_show(root)
     if cache is not None and show is not None:

@@ -23,7 +23,6 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..model import Episode, Podcast, Show
-from ..publish.outputs import Output
 from ..show.notes import to_text, truncate
 from ..show.pages import ABOUT, ShowPage, read_pages
 from .meta import episode_jsonld, series_jsonld, share_links, transcript_text
@@ -56,7 +55,7 @@ class Page:
     relpath: str
     key: str
     render: Callable[[], bytes]
-    whole_show: bool = False  # made from every episode: see outputs.Output
+    whole_show: bool = False  # made from every episode (publish.outputs.Output)
 
 
 @dataclass(frozen=True)
@@ -132,11 +131,10 @@ class SiteInfo:
         return truncate(to_text(self.description_html), DESCRIPTION_BYTES)
 
 
-def render_site(podcast: Podcast, now: datetime, theme: Path | None = None) -> list[Output]:
-    """Every page rendered, plus static files, artwork and audio hosted with the site."""
-    pages = plan_site(podcast, now, theme)
-    outputs = [Output(page.relpath, data=page.render()) for page in pages]
-    return outputs + site_files(podcast, now, theme)
+def render_site(podcast: Podcast, now: datetime, theme: Path | None = None) -> dict[str, bytes]:
+    """Every page, rendered, by its path in the site (the files copied as they are,
+    artwork and audio among them, are site_files)."""
+    return {page.relpath: page.render() for page in plan_site(podcast, now, theme)}
 
 
 def plan_site(
@@ -158,22 +156,22 @@ def plan_site(
     return list(builder.pages(show_pages))
 
 
-def site_files(podcast: Podcast, now: datetime, theme: Path | None) -> list[Output]:
-    """Files copied as they are: static assets (theme first), artwork, audio."""
+def site_files(podcast: Podcast, now: datetime, theme: Path | None) -> list[tuple[str, Path]]:
+    """(path in the site, source) of the files copied as they are: static assets (the
+    theme's first), artwork, and audio hosted with the site."""
     show = podcast.show
-    files: dict[str, Output] = {}
+    files: dict[str, Path] = {}
     for name, source in static_files(theme):
-        files[f"{ASSETS}/{name}"] = Output(f"{ASSETS}/{name}", source=source)
+        files[f"{ASSETS}/{name}"] = source
     arts = [show.image] + [e.image for e in podcast.published(now) if e.image]
     for art in arts:
         if art.source and art.public_path:
-            files[art.public_path] = Output(art.public_path, source=art.source)
+            files[art.public_path] = art.source
     for episode in podcast.published(now):
         path = media_path(show, episode)
         if path and episode.audio.path is not None:
-            relpath = unquote(path)
-            files[relpath] = Output(relpath, source=episode.audio.path)
-    return [files[key] for key in sorted(files)]
+            files[unquote(path)] = episode.audio.path
+    return sorted(files.items())
 
 
 class _Planner:

@@ -15,9 +15,9 @@ import os
 import pickle
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TypeGuard, TypeVar
 
 from .. import __version__
 from ..errors import Diagnostic
@@ -25,12 +25,9 @@ from ..model import Episode, Show
 from ..state import CACHE_FILE, Stamp, stamp
 from .switches import enabled
 
-if TYPE_CHECKING:
-    from ..feed.diff import ItemFacts
-    from ..show.ledger import Ledger
-    from ..show.podcast import ShowContext
+Parsed = TypeVar("Parsed")
 
-FORMAT = f"gaepod-cache-10/{__version__}"
+FORMAT = f"gaepod-cache-11/{__version__}"  # bump it with any change of these classes
 # The validation records are saved as this many pickles, each holding the files whose
 # path hashes to it; a build saves again only the ones whose records changed and copies
 # the others' bytes from the last cache file (pickling 1,000 records took 20-30 ms).
@@ -43,7 +40,7 @@ class ValidationRecord:
     deps: dict[Path, Stamp | None]  # every file the result was read from
     episode: Episode | None
     show: Show | None
-    context: ShowContext | None
+    context: object  # what the show file gives every episode's validation (show.podcast)
     diagnostics: list[Diagnostic]
     digest: str = ""  # of the episode/show object: a cheap key for what it renders into
 
@@ -86,8 +83,7 @@ class BuildCache:
     fresh: set[Path] = field(default_factory=set)  # files read again in this run
     tag_options: str = ""  # how audio was last tagged (ID3 version): a change retags all
     memo: dict[str, dict[bytes, bytes]] = field(default_factory=dict)  # see memo.py
-    ledger: tuple[Stamp, Ledger] | None = None  # published.yaml as parsed, by its stamp
-    feed_items: tuple[Stamp | None, dict[str, ItemFacts]] | None = None  # feed.xml's items
+    parsed: dict[str, tuple[Stamp, object]] = field(default_factory=dict)  # see recall
     feed_item_keys: list[str] = field(default_factory=list)  # of feed.xml's items, in order
     loaded: _Shards | None = field(default=None, repr=False, compare=False)  # not saved
 
@@ -109,7 +105,7 @@ class BuildCache:
         deps: Iterable[Path | None],
         episode: Episode | None = None,
         show: Show | None = None,
-        context: ShowContext | None = None,
+        context: object = None,
         diagnostics: list[Diagnostic] | None = None,
         digest: str = "",
     ) -> None:
@@ -136,6 +132,22 @@ class BuildCache:
             return record.digest
         return digest_of(value)
 
+    def recall(self, name: str, current: Stamp | None, kind: type[Parsed]) -> Parsed | None:
+        """What `keep(name, ...)` kept, when it was kept for a file whose stamp is
+        `current` (the file is as it was then: parsing it again gives the same)."""
+        kept = self.parsed.get(name)
+        if kept is None or current is None or kept[0] != current:
+            return None
+        value = kept[1]
+        return value if isinstance(value, kind) else None
+
+    def keep(self, name: str, current: Stamp | None, value: object) -> None:
+        """Remember `value`, parsed from (or written as) the file whose stamp is `current`."""
+        if current is None:
+            self.parsed.pop(name, None)
+        else:
+            self.parsed[name] = (current, value)
+
     def forget_missing(self, present: set[Path]) -> None:
         for path in list(self.validations):
             if path not in present:
@@ -160,7 +172,7 @@ def load_cache(state_dir: Path) -> BuildCache:
     try:
         with path.open("rb") as handle:
             cache = pickle.load(handle)  # written only by gaepod, in the user's own folder
-            if not isinstance(cache, BuildCache) or cache.format != FORMAT:
+            if not _is_whole(cache):
                 return BuildCache()
             spans, members = [], []
             for _ in range(SHARDS):
@@ -176,6 +188,16 @@ def load_cache(state_dir: Path) -> BuildCache:
     cache.fresh = set()
     cache.loaded = _Shards((st.st_mtime_ns, st.st_size, st.st_ino), spans, members)
     return cache
+
+
+def _is_whole(cache: object) -> TypeGuard[BuildCache]:
+    """A BuildCache of this format with every field of this version's class (a cache an
+    older gaepod pickled under the same format string would lack some)."""
+    return (
+        isinstance(cache, BuildCache)
+        and cache.format == FORMAT
+        and vars(cache).keys() == {f.name for f in fields(BuildCache)}
+    )
 
 
 def save_cache(state_dir: Path, cache: BuildCache) -> None:
