@@ -166,7 +166,7 @@ def _run(
     step("recording what was published")
     report.ledger_added = stages.record_ledger(options, ledger, podcast, now, cache)
     report.episodes_in_feed = len(podcast.in_feed(now))
-    if report.ledger_added or report.removed_outputs:  # changed since the write saved it
+    if report.ledger_added or report.removed_outputs or not enabled("ahead"):  # see write
         save_cache(state_dir(options.show), cache)
     stages.save_quick_state(options, out, podcast, now, relpaths, cache, inputs, report)
     clock.lap("save state")

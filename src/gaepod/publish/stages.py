@@ -247,12 +247,13 @@ def write(
                 raise InvalidShowError(
                     "the feed is too large (--strict); nothing was published", [warning]
                 )
-        # The cache is saved now: it holds the new files' stamps, and a build killed
-        # before they are renamed leaves stamps no file has (the next build renders
-        # those files again, as without a cache).
         cache.keep(FEED_PATH, record.stamp if record is not None else None, upcoming)
         cache.memo = memo.used()
-        save_cache(state_dir(options.show), cache)
+        if enabled("ahead"):
+            # Saved while the disk works: it holds the new files' stamps, and a build
+            # killed before they are renamed leaves stamps no file has (the next build
+            # renders those files again, as without a cache).
+            save_cache(state_dir(options.show), cache)
 
     written = write_outputs(out, outputs, cache, while_flushing)
     report.written = written.written

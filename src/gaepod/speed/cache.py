@@ -22,7 +22,7 @@ from typing import IO, TypeGuard, TypeVar
 from .. import __version__
 from ..errors import Diagnostic
 from ..model import Episode, Show
-from ..state import CACHE_FILE, Stamp, stamp
+from ..state import CACHE_FILE, Stamp, stamp, stamp_of
 from .switches import enabled
 
 Parsed = TypeVar("Parsed")
@@ -186,7 +186,7 @@ def load_cache(state_dir: Path) -> BuildCache:
         return BuildCache()
     cache.hits = cache.misses = 0
     cache.fresh = set()
-    cache.loaded = _Shards((st.st_mtime_ns, st.st_size, st.st_ino), spans, members)
+    cache.loaded = _Shards(stamp_of(st), spans, members)
     return cache
 
 
@@ -247,4 +247,4 @@ def _last_file(path: Path, loaded: _Shards | None) -> Iterator[IO[bytes] | None]
         return
     with handle:
         st = os.fstat(handle.fileno())
-        yield handle if (st.st_mtime_ns, st.st_size, st.st_ino) == loaded.stamp else None
+        yield handle if stamp_of(st) == loaded.stamp else None

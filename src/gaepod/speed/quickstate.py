@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..state import QUICK_FILE, Stamp, is_state_name
+from ..state import QUICK_FILE, Stamp, is_state_name, stamp_of
 from .switches import enabled
 
 FORMAT = f"gaepod-quick-3/{__version__}"
@@ -50,7 +50,7 @@ def scan_inputs(show: Path) -> dict[str, Stamp]:
                     pending.append(Path(entry.path))
                     continue
                 st = entry.stat()
-                stamps[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+                stamps[entry.path] = stamp_of(st)
     return stamps
 
 
@@ -59,7 +59,7 @@ def scan_outputs(out: Path, relpaths: list[str]) -> dict[str, Stamp]:
     for relpath in relpaths:
         with contextlib.suppress(OSError):
             st = os.stat(out / relpath)
-            stamps[str(relpath)] = (st.st_mtime_ns, st.st_size, st.st_ino)  # str: no subclasses
+            stamps[str(relpath)] = stamp_of(st)  # str(relpath): no subclasses (marshal)
     return stamps
 
 

@@ -10,7 +10,8 @@ bench/run.py measures what each one saves. The names:
 - parallel: spread the big loops over every core
 - collector: pause Python's cycle collector during a build
 - splice: copy unchanged feed items from the last feed.xml instead of rendering them
-- ahead: do the next step's work while helper processes do this one's
+- ahead: do the next step's work while helper processes do this one's, or while the
+  disk flushes the new files (imports, the ledger, the plan, saving the cache)
 """
 
 from __future__ import annotations
