@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from conftest import REPO, publish_feed
 from gaepod.cli import app
-from gaepod.fsio import locked
 from gaepod.importer.feed_import import FeedImportError, ImportReport, import_feed
 from gaepod.show.check import check_show
 from gaepod.show.episode import EPISODE_FIELDS, GUEST_FIELDS
 from gaepod.show.podcast import PODCAST_GUID_NAMESPACE, SHOW_FIELDS
+from gaepod.state import locked
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 EPISODE_KEYS = {*EPISODE_FIELDS, *SHOW_FIELDS, *GUEST_FIELDS, "start", "category", "subcategory"}

@@ -1,7 +1,7 @@
 """The package's shape: imports run one way between the stages, with no cycle and no
 private name taken from another module.
 
-    core (errors, model, paths, fsio, state) <- speed <- show <- audio, feed, site
+    core (errors, model, paths, fsio, durable, cleanup, state) <- speed <- show <- audio, feed, site
         <- publish <- cli;   importer uses show and the core only
 
 A module may import what sits below it, never what sits above: the check never
@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "src" / "gaepod"
-CORE = {"errors", "model", "paths", "fsio", "state"}
+CORE = {"errors", "model", "paths", "fsio", "durable", "cleanup", "state"}
 # What each part may import, besides itself and the core.
 ALLOWED = {
     "core": set(),
@@ -93,6 +93,8 @@ def test_the_stages_are_subpackages() -> None:
     assert flat == [
         "__init__.py",
         "__main__.py",
+        "cleanup.py",
+        "durable.py",
         "errors.py",
         "fsio.py",
         "model.py",

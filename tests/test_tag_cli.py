@@ -14,7 +14,7 @@ from conftest import episode_yaml
 from gaepod.audio import id3 as tag_id3
 from gaepod.cli import app
 from gaepod.cli.console import Terminal, status
-from gaepod.fsio import locked
+from gaepod.state import locked
 
 ID3_FRAMES = (
     "ID3v2.3, TIT2, TPE1, TALB, TPE2, TDRC, TCON, TGID, WOAS, WFED, PCST, TRCK, TDES, COMM, APIC"

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from gaepod import fsio
+from gaepod import cleanup, durable, fsio
 from gaepod.cli import app
 from gaepod.errors import OutputError
 from gaepod.publish import outputs
@@ -167,7 +167,7 @@ def test_removing_stale_files_never_goes_through_a_link(
     link.symlink_to(victim / "index.html" if linked.endswith(".html") else victim)
     outside = tree(victim)
 
-    assert fsio.remove_stale(out, [stale]) == []
+    assert cleanup.remove_stale(out, [stale]) == []
 
     assert tree(victim) == outside
     assert link.is_symlink()
@@ -211,7 +211,7 @@ def test_sweeping_temp_files_removes_only_gaepods_own_and_never_follows_a_link(
     (out / "keep.html").write_bytes(b"published")
     outside = tree(victim)
 
-    assert fsio.sweep_temp_files(out) == 3
+    assert cleanup.sweep_temp_files(out) == 3
 
     assert not beside.exists() and not any(path.exists() for path in leftovers)
     assert tree(victim) == outside
@@ -225,7 +225,7 @@ def test_sweeping_with_an_age_keeps_younger_temp_files(tmp_path: Path) -> None:
     young.write_bytes(b"")
     old.write_bytes(b"")
     os.utime(old, (0, 0))
-    assert fsio.sweep_temp_files(tmp_path, older_than_seconds=3600) == 1
+    assert cleanup.sweep_temp_files(tmp_path, older_than_seconds=3600) == 1
     assert young.exists() and not old.exists()
 
 
@@ -475,9 +475,9 @@ def test_a_write_flushes_its_own_file_system_not_the_whole_host(
         raise AssertionError("os.sync() flushes the whole host")
 
     synced: list[set[Path]] = []
-    real = fsio.sync_file_systems
+    real = durable.sync_file_systems
     monkeypatch.setattr(os, "sync", no_sync)
-    monkeypatch.setattr(fsio, "sync_file_systems", lambda f: synced.append(set(f)) or real(f))
+    monkeypatch.setattr(durable, "sync_file_systems", lambda f: synced.append(set(f)) or real(f))
     out = tmp_path / "out"
     first = [Output(f"page/{n}/index.html", data=b"first %d" % n) for n in range(20)]
     write_outputs(out, first)  # a first publish: one flush of the new folder

@@ -1,4 +1,4 @@
-"""The only module that writes published files: atomic writes, safe output folders, locks.
+"""The only module that writes published files: atomic writes and safe output folders.
 
 An output file is replaced whole or not at all (temp file in the same folder,
 fsync, os.replace), keeps a web-server-readable mode, and is not touched at
@@ -12,20 +12,16 @@ ever created, replaced or removed by one).
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
-import fcntl
 import os
 import shutil
 import stat
 import tempfile
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import LockedError, OutputError
+from . import durable
+from .errors import OutputError
 
 TEMP_PREFIX = ".gaepod-tmp-"
 FEW_FILES = 8  # up to this many staged files are flushed one by one
@@ -221,7 +217,7 @@ class StagedWrites:
         if self.in_new_folder:
             return None
         if self.inside is not None:
-            _real_folder(target.parent, self.inside, self._folders, make=True)
+            real_folder(target.parent, self.inside, self._folders, make=True)
         try:
             current = os.lstat(target)
         except OSError:
@@ -257,12 +253,12 @@ class StagedWrites:
         if self.durable and few:  # fsync each file: cheaper than flushing the system for one
             for temp_name, target, _written in self.pending:
                 try:
-                    _fsync_path(temp_name)
+                    durable.fsync_path(temp_name)
                 except OSError as exc:  # a full disk can show only now (NFS, quotas)
                     _name_target(exc, target)
                     raise
         if self.durable and not few:
-            _while_syncing(self._written_folders(), meanwhile)
+            durable.while_syncing(self._written_folders(), meanwhile)
         elif meanwhile is not None:
             meanwhile()
         if self.in_new_folder:  # in place already: the folder is renamed (new_folder)
@@ -287,9 +283,9 @@ class StagedWrites:
             pass
         elif few:
             for folder in folders:
-                fsync_dir(folder)
+                durable.fsync_dir(folder)
         else:
-            sync_file_systems(folders)
+            durable.sync_file_systems(folders)
 
     def _written_folders(self) -> set[Path]:
         return {Path(temp_name).parent for temp_name, _target, _written in self.pending}
@@ -334,173 +330,7 @@ def new_folder(target: Path) -> Iterator[Path | None]:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    fsync_dir(target.parent)
-
-
-def _while_syncing(folders: set[Path], work: Callable[[], None] | None) -> None:
-    """sync_file_systems(folders) in a thread (it lets go of the GIL) while `work` runs
-    here; returns when both are done, raising what either raised (`work`'s first)."""
-    failure: list[OSError] = []
-
-    def flush() -> None:
-        try:
-            sync_file_systems(folders)
-        except OSError as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=flush, name="gaepod-sync", daemon=True)
-    thread.start()
-    try:
-        if work is not None:
-            work()
-    finally:
-        thread.join()
-    if failure:
-        raise failure[0]
-
-
-def sync_file_systems(folders: set[Path]) -> None:
-    """Flush to disk what was written under `folders`: syncfs(2) on each file system
-    they are on, which waits for that file system only. sync(2) would flush every
-    process's dirty pages on the host: a cron build on a shared server waited for
-    everyone's. Without syncfs, each file and folder is fsync'ed instead."""
-    if _syncfs is None:
-        _fsync_tree(folders)
-        return
-    devices: set[int] = set()
-    for folder in folders:
-        device = os.stat(folder).st_dev
-        if device in devices:
-            continue
-        devices.add(device)
-        fd = os.open(folder, os.O_RDONLY | _CLOSE_ON_EXEC)
-        try:
-            if _syncfs(fd) != 0:
-                code = ctypes.get_errno()
-                raise OSError(code, os.strerror(code), str(folder))
-        finally:
-            os.close(fd)
-
-
-def _load_syncfs() -> Callable[[int], int] | None:
-    try:
-        function: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):  # not Linux (or a libc without it)
-        return None
-    return function
-
-
-def _fsync_tree(folders: set[Path]) -> None:
-    for folder in folders:
-        with contextlib.suppress(FileNotFoundError):
-            for entry in os.scandir(folder):
-                if entry.is_file(follow_symlinks=False):
-                    _fsync_path(entry.path)
-        fsync_dir(folder)
-
-
-def sweep_temp_files(folder: Path, older_than_seconds: float = 0.0) -> int:
-    """Delete temp files a killed or failed run left under `folder`, and the folder
-    new_folder was filling beside it; returns how many.
-
-    Call it while holding the show's lock: then no other gaepod run is writing,
-    and every temp file present is a leftover, however young (`older_than_seconds`
-    0: all of them, whatever their mtime says). Only regular files and real folders
-    named TEMP_PREFIX... go; a link is never followed nor removed. It costs one
-    scandir a folder (a stat only for a temp file, and only when an age is asked for),
-    which is what listing the folders costs anyway: 35 ms for the 1,899 folders and
-    2,310 files of a 1,000-episode site on a 2-core VM (82 ms with Path.rglob).
-    """
-    cutoff = time.time() - older_than_seconds if older_than_seconds else None
-    removed = 0
-    beside = f"{TEMP_PREFIX}{folder.name}-"
-    with contextlib.suppress(OSError):
-        with os.scandir(folder.parent) as entries:
-            leftovers = [
-                entry
-                for entry in entries
-                if entry.name.startswith(beside)
-                and entry.is_dir(follow_symlinks=False)
-                and _is_old(entry, cutoff)
-            ]
-        for entry in leftovers:
-            shutil.rmtree(entry.path, ignore_errors=True)  # never follows the links inside
-            removed += 1
-    pending = [str(folder)]
-    while pending:
-        subfolders, count = _remove_temp_files_in(pending.pop(), cutoff)
-        pending.extend(subfolders)
-        removed += count
-    return removed
-
-
-def remove_temp_files(root: Path, folders: Iterable[Path]) -> int:
-    """Delete the temp files directly in these folders inside `root`: after a failed
-    write, the temp files it made there, wherever they were staged (here, or in a
-    worker stopped before it could clean up). A folder reached through a link is left
-    alone. Under the show's lock, as sweep_temp_files."""
-    real_folders: set[Path] = set()
-    return sum(
-        _remove_temp_files_in(str(folder), None)[1]
-        for folder in folders
-        if _real_folder(folder, root, real_folders, make=False)
-    )
-
-
-def _remove_temp_files_in(folder: str, cutoff: float | None) -> tuple[list[str], int]:
-    """Delete the temp files (regular files only) directly in `folder`; returns its real
-    subfolders (never a link to one) and how many files went."""
-    subfolders, temp_files = [], []
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.path)
-                elif entry.name.startswith(TEMP_PREFIX) and entry.is_file(follow_symlinks=False):
-                    temp_files.append(entry)
-    except OSError:  # gone, or not a folder
-        return [], 0
-    removed = 0
-    for entry in temp_files:
-        with contextlib.suppress(OSError):
-            if _is_old(entry, cutoff):
-                os.unlink(entry.path)
-                removed += 1
-    return subfolders, removed
-
-
-def _is_old(entry: os.DirEntry[str], cutoff: float | None) -> bool:
-    return cutoff is None or entry.stat(follow_symlinks=False).st_mtime < cutoff
-
-
-def remove_stale(out: Path, relpaths: list[str]) -> list[str]:
-    """Delete files an earlier build wrote that no build produces any more.
-
-    Only paths gaepod recorded as its own are touched, never anything else in
-    `out`; folders left empty by the removal go too. A path with a link on the way
-    (its folder at any depth, or the file itself) is left alone: removing through it
-    would delete a file outside `out`, or one gaepod never wrote.
-    """
-    removed = []
-    real_folders: set[Path] = set()
-    for relpath in sorted(relpaths):
-        target = output_path(out, relpath)
-        with contextlib.suppress(FileNotFoundError):
-            if not _real_folder(target.parent, out, real_folders, make=False):
-                continue
-            if not stat.S_ISREG(os.lstat(target).st_mode):
-                continue
-            target.unlink()
-            removed.append(relpath)
-            folder = target.parent
-            while folder != out and folder.is_relative_to(out):
-                try:
-                    folder.rmdir()  # only succeeds when empty (and never on a link)
-                except OSError:
-                    break
-                real_folders.discard(folder)
-                folder = folder.parent
-    return removed
+    durable.fsync_dir(target.parent)
 
 
 def link_refused(path: Path, kind: str) -> OutputError:
@@ -516,7 +346,7 @@ def link_refused(path: Path, kind: str) -> OutputError:
     )
 
 
-def _real_folder(folder: Path, root: Path, known: set[Path], *, make: bool) -> bool:
+def real_folder(folder: Path, root: Path, known: set[Path], *, make: bool) -> bool:
     """Whether `folder` and every folder between `root` and it is a real folder, not a
     link (`root` itself is the caller's: the resolved output folder). `known`: folders
     checked already, which are not looked at again. `make`: create the missing ones;
@@ -526,7 +356,7 @@ def _real_folder(folder: Path, root: Path, known: set[Path], *, make: bool) -> b
     parent = folder.parent
     if parent == folder:
         raise OutputError(f"refusing to write outside the output folder {root}")
-    if not _real_folder(parent, root, known, make=make):
+    if not real_folder(parent, root, known, make=make):
         return False
     try:
         mode = os.lstat(folder).st_mode
@@ -554,30 +384,6 @@ def _name_target(exc: OSError, target: Path) -> None:
         exc.filename2 = None
 
 
-@contextlib.contextmanager
-def locked(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
-    """Hold an exclusive flock on `lock_path`; the OS releases it if the holder dies."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_RDWR | os.O_CREAT | _NO_FOLLOW | _CLOSE_ON_EXEC
-    try:
-        fd = os.open(lock_path, flags, 0o644)
-    except OSError as exc:
-        raise OutputError(f"cannot open the lock file {lock_path}: {exc.strerror}") from exc
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError as exc:
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise LockedError(
-                    f"another gaepod run holds {lock_path}; try again later "
-                    "or drop --no-wait to wait for it"
-                ) from exc
-            raise
-        yield  # the lock file's content is never written: a no-op run changes nothing
-    finally:
-        os.close(fd)
-
-
 def _stat(target: Path) -> os.stat_result | None:
     try:
         return os.stat(target)
@@ -600,24 +406,3 @@ def _same_file_bytes(a: Path, b: Path) -> bool:
                 return False
             if not chunk_a:
                 return True
-
-
-def _fsync_path(name: str) -> None:
-    fd = os.open(name, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` survive a power cut, not only the file's bytes."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-_syncfs = _load_syncfs()

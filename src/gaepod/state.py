@@ -10,11 +10,14 @@ the manifest of published files matter; deleting the rest only costs time. Stamp
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .fsio import TEMP_PREFIX, locked
+from .errors import LockedError, OutputError
+from .fsio import TEMP_PREFIX
 
 STATE_DIR = ".gaepod"
 LOCK_FILE = "lock"
@@ -56,3 +59,27 @@ def stamp(path: Path | str) -> Stamp | None:
 
 def stamp_of(st: os.stat_result) -> Stamp:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive flock on `lock_path`; the OS releases it if the holder dies."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock_path, flags, 0o644)
+    except OSError as exc:
+        raise OutputError(f"cannot open the lock file {lock_path}: {exc.strerror}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise LockedError(
+                    f"another gaepod run holds {lock_path}; try again later "
+                    "or drop --no-wait to wait for it"
+                ) from exc
+            raise
+        yield  # the lock file's content is never written: a no-op run changes nothing
+    finally:
+        os.close(fd)

@@ -17,7 +17,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..fsio import TEMP_PREFIX, fsync_dir
+from ..durable import fsync_dir
+from ..fsio import TEMP_PREFIX
 from ..show.probe import payload_digest
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import __version__
+from ..cleanup import remove_temp_files
 from ..errors import OutputError
 from ..feed import rss as feed
-from ..fsio import Pending, StagedWrites, new_folder, output_name, remove_temp_files
+from ..fsio import Pending, StagedWrites, new_folder, output_name
 from ..model import Podcast
 from ..speed import memo
 from ..speed.cache import BuildCache, OutputRecord, digest_of

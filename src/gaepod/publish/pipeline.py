@@ -18,8 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..cleanup import sweep_temp_files
 from ..errors import Diagnostic, GaepodError, InvalidShowError
-from ..fsio import safe_output_dir, sweep_temp_files
+from ..fsio import safe_output_dir
 from ..paths import forget_resolved_folders
 from ..speed import collector, quickstate
 from ..speed.switches import enabled

@@ -232,8 +232,8 @@ def write(
     """Write the outputs, then remove the files of this run's stages that no output
     makes any more. The feed's size is known once it is staged, before anything is
     renamed into place: W180 then, and with --strict nothing is published."""
+    from ..cleanup import remove_stale
     from ..feed.rss import FEED_PATH, size_warning
-    from ..fsio import remove_stale
     from .outputs import write_outputs
 
     def while_flushing() -> None:
