@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from ..model import Show
 from ..show.notes import to_html, to_text
+from .i18n import N_
 from .views import EpisodeView
 
 TEXT_TRANSCRIPTS = (".txt", ".vtt", ".srt")
@@ -82,7 +83,7 @@ def share_links(url: str, title: str) -> list[tuple[str, str]]:
         ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
         ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={u}"),
         ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
-        ("Email", f"mailto:?subject={t}&body={u}"),
+        (N_("Email"), f"mailto:?subject={t}&body={u}"),
     ]
 
 

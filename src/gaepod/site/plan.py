@@ -25,6 +25,7 @@ from .. import __version__
 from ..model import Episode, Podcast, Show
 from ..show.notes import to_text, truncate
 from ..show.pages import ABOUT, ShowPage, read_pages
+from .i18n import N_, translations
 from .meta import episode_jsonld, series_jsonld, share_links, transcript_text
 from .search import SEARCH_PATH, search_index
 from .theme import ASSETS, environment, static_files, template_fingerprint
@@ -33,6 +34,7 @@ from .views import (
     EpisodeView,
     Group,
     Image,
+    Interface,
     SiteData,
     artwork_image,
     digest,
@@ -96,13 +98,22 @@ class Pager:
 class SiteInfo:
     """Show-level data every page's layout shows (header, navigation, footer)."""
 
-    def __init__(self, show: Show, pages: Sequence[ShowPage]) -> None:
+    def __init__(
+        self,
+        show: Show,
+        pages: Sequence[ShowPage],
+        gettext: Callable[[str], str] = str,
+        prefix: str = "",
+    ) -> None:
         self.show = show
+        self.prefix = Markup(prefix)  # where this language's listing pages are: "", "es/"
+        _ = gettext
         self.title = show.title
         self.subtitle = show.subtitle or ""
         self.link = show.link
         self.lang = show.language
-        self.cover = artwork_image(show.image, f"Cover art of {show.title}")
+        cover_alt = _(N_("Cover art of %(title)s")) % {"title": show.title}
+        self.cover = artwork_image(show.image, cover_alt)
         self.feed_href = (
             show.feed_url[len(show.link) :]
             if show.feed_url.startswith(show.link)
@@ -111,16 +122,16 @@ class SiteInfo:
         self.platforms = show.platforms
         self.funding = show.funding
         has_about = any(p.path == ABOUT for p in pages)
-        items = [NavItem("archive", "Episodes", "archive/index.html")]
+        items = [NavItem("archive", _(N_("Episodes")), f"{prefix}archive/index.html")]
         if not has_about:
-            items.append(NavItem(ABOUT, "About", f"{ABOUT}/index.html"))
+            items.append(NavItem(ABOUT, _(N_("About")), f"{prefix}{ABOUT}/index.html"))
         items += [NavItem(p.path, p.menu, p.href, p.lang) for p in pages if p.nav is not None]
-        items.append(NavItem("tags", "Topics", "tags/index.html"))
-        items.append(NavItem("guests", "Guests", "guests/index.html"))
+        items.append(NavItem("tags", _(N_("Topics")), f"{prefix}tags/index.html"))
+        items.append(NavItem("guests", _(N_("Guests")), f"{prefix}guests/index.html"))
         self.nav = tuple(items)
 
     def fingerprint(self) -> str:
-        return digest(self.show, self.nav)
+        return digest(self.show, self.nav, self.prefix, self.cover)
 
     @property
     def description_html(self) -> Markup:
@@ -148,11 +159,13 @@ def plan_site(
     gives a digest of all of an episode's data when the caller has one (the build cache),
     `compiled_templates` a folder to keep compiled templates in between runs."""
     templates = template_fingerprint(theme)
-    env = environment(theme / "templates" if theme else None, compiled_templates, templates)
+    language = podcast.show.language
+    env = environment(theme, compiled_templates, templates, language)
+    gettext = translations(language, theme).gettext
     show_pages, _problems = read_pages(podcast.show.root)  # `gaepod check` reports them
-    data = SiteData(podcast, now, episode_key)
-    site = SiteInfo(podcast.show, show_pages)
-    builder = _Planner(env, site, data, templates)
+    data = SiteData(podcast, now, episode_key, Interface(language, gettext))
+    site = SiteInfo(podcast.show, show_pages, gettext)
+    builder = _Planner(env, site, data, templates, gettext)
     return list(builder.pages(show_pages))
 
 
@@ -175,8 +188,16 @@ def site_files(podcast: Podcast, now: datetime, theme: Path | None) -> list[tupl
 
 
 class _Planner:
-    def __init__(self, env: Environment, site: SiteInfo, data: SiteData, templates: str) -> None:
+    def __init__(
+        self,
+        env: Environment,
+        site: SiteInfo,
+        data: SiteData,
+        templates: str,
+        gettext: Callable[[str], str] = str,
+    ) -> None:
         self.env = env
+        self._ = gettext
         self.site = site
         self.data = data
         self.show = site.show
@@ -236,8 +257,21 @@ class _Planner:
             **extra,
         )
 
+    def _search_messages(self) -> dict[str, str]:
+        """The search script's sentences in the page's language ({n}: a number)."""
+        _ = self._
+        return {
+            "prompt": _(N_("Type a word to search {n} episodes.")),
+            "loading": _(N_("Loading the search index…")),
+            "one": _(N_("1 episode found.")),
+            "many": _(N_("{n} episodes found.")),
+            "first": _(N_("{n} episodes found (showing the first {limit}).")),
+            "offline": _(N_("Search works when the site is served by a web server.")),
+            "browse": _(N_("Browse all episodes")),
+        }
+
     def pages(self, show_pages: Sequence[ShowPage]) -> Iterator[Page]:
-        data, site = self.data, self.site
+        data, site, _ = self.data, self.site, self._
         views = data.views
         latest = views[:HOME_EPISODES]
         yield self.page(
@@ -251,10 +285,12 @@ class _Planner:
         )
         for view in views:
             yield self._episode(view)
-        yield from self._listing("archive", "archive.html", "All episodes", views, nav="archive")
+        yield from self._listing(
+            "archive", "archive.html", _(N_("All episodes")), views, nav="archive"
+        )
         groups = {"tags": data.sorted_groups(data.tags.values())}
         groups["guests"] = data.sorted_groups(data.guests.values())
-        for kind, title in (("tags", "Topics"), ("guests", "Guests")):
+        for kind, title in (("tags", _(N_("Topics"))), ("guests", _(N_("Guests")))):
             relpath = f"{kind}/index.html"
             yield self.page(
                 relpath,
@@ -267,16 +303,23 @@ class _Planner:
                 yield from self._group(group)
         if not any(p.path == ABOUT for p in show_pages):
             relpath = f"{ABOUT}/index.html"
-            yield self.page(relpath, "about.html", "", meta=self.meta(relpath, "About", nav=ABOUT))
+            meta = self.meta(relpath, _(N_("About")), nav=ABOUT)
+            yield self.page(relpath, "about.html", "", meta=meta)
         for show_page in show_pages:
             yield self._show_page(show_page)
         relpath = "search/index.html"
-        yield self.page(relpath, "search.html", "", meta=self.meta(relpath, "Search"))
+        yield self.page(
+            relpath,
+            "search.html",
+            "",
+            meta=self.meta(relpath, _(N_("Search"))),
+            search_messages=self._search_messages(),
+        )
         yield self.page(
             "404.html",
             "404.html",
             "",
-            meta=self.meta("404.html", "Page not found"),
+            meta=self.meta("404.html", _(N_("Page not found"))),
             root="/" + self.show.link.split("://", 1)[-1].partition("/")[2],
         )
         digests = [v.digest for v in views]
@@ -356,7 +399,12 @@ class _Planner:
                 _page_href(base, number + 1) if number < count else None,
             )
             relpath = _page_href(base, number)
-            heading = title if number == 1 else f"{title} (page {number} of {count})"
+            heading = (
+                title
+                if number == 1
+                else self._(N_("%(title)s (page %(number)d of %(count)d)"))
+                % {"title": title, "number": number, "count": count}
+            )
             group = extra.get("group")
             yield self.page(
                 relpath,
@@ -371,7 +419,9 @@ class _Planner:
 
     def _group(self, group: Group) -> Iterator[Page]:
         kind = group.kind
-        title = f"Topic: {group.name}" if kind == "tags" else group.name
+        title = group.name
+        if kind == "tags":
+            title = self._(N_("Topic: %(name)s")) % {"name": group.name}
         template = "tag.html" if kind == "tags" else "guest.html"
         yield from self._listing(
             group.path.rstrip("/"), template, title, group.views, group=group, nav=kind

@@ -23,6 +23,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
+from .i18n import LOCALE, THEME_LOCALE, translations
 from .views import digest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -52,11 +53,12 @@ class _CompiledTemplates(FileSystemBytecodeCache):
 
 @lru_cache(maxsize=16)
 def environment(
-    theme_templates: Path | None, compiled: Path | None = None, sources: str = ""
+    theme: Path | None, compiled: Path | None = None, sources: str = "", language: str = "en"
 ) -> Environment:
     """One Environment per theme and version of its templates: each template is compiled once.
 
-    `sources`, the templates' fingerprint (template_fingerprint): an edited template
+    `language`, the interface's: `_()` in a template reads its catalogue (site/i18n.py).
+    `sources`, the templates' and catalogues' fingerprint (template_fingerprint): an edited template
     (`gaepod serve --watch`) gets a new Environment, so none has to look at its files
     again while rendering (Jinja2's auto_reload stat'ed each template on every page:
     ~10,000 stats in a 1,000-episode build). `compiled`, a folder where compiled
@@ -64,8 +66,8 @@ def environment(
     template's source): compiling them is a tenth of a one-episode build otherwise.
     """
     loaders = [FileSystemLoader(str(TEMPLATES))]
-    if theme_templates is not None:
-        loaders.insert(0, FileSystemLoader(str(theme_templates)))
+    if theme is not None and (theme / "templates").is_dir():
+        loaders.insert(0, FileSystemLoader(str(theme / "templates")))
     bytecode_cache = _CompiledTemplates(str(compiled)) if compiled is not None else None
     env = Environment(
         bytecode_cache=bytecode_cache,
@@ -76,7 +78,10 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # One Environment per language: `_()` in a template is the page language's catalogue.
+    env.install_gettext_translations(translations(language, theme), newstyle=True)  # type: ignore[attr-defined]
     env.filters["at"] = _at
     env.globals["assets"] = Markup(ASSETS)
     return env
@@ -88,8 +93,8 @@ def _at(target: str, root: str) -> str:
 
 
 def template_fingerprint(theme: Path | None) -> str:
-    """Hash of every template's name and source (package + theme)."""
-    folders = [TEMPLATES] + ([theme / "templates"] if theme else [])
+    """Hash of every template's and catalogue's name and source (package + theme)."""
+    folders = [TEMPLATES, LOCALE] + ([theme / "templates", theme / THEME_LOCALE] if theme else [])
     parts: list[object] = []
     for folder in folders:
         if folder.is_dir():

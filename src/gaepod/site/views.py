@@ -23,41 +23,12 @@ from markupsafe import Markup
 from ..model import Artwork, Episode, EpisodeType, Podcast, Show
 from ..paths import slugify
 from ..show.notes import to_html, to_text, truncate
+from .i18n import N_, format_date
 
 RELATED_LIMIT = 4
 RELATED_WINDOW = 4  # neighbours in time looked at per shared tag/guest: no O(N²)
 EXCERPT_BYTES = 240
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
-
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-    "diciembre",
-    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
-    "dezembro",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
-    "dicembre",
-}
-DATE_PATTERNS = {
-    "en": "{month} {day}, {year}",
-    "es": "{day} de {month} de {year}",
-    "pt": "{day} de {month} de {year}",
-    "fr": "{day} {month} {year}",
-    "de": "{day}. {month} {year}",
-    "it": "{day} {month} {year}",
-}
-
-
-def format_date(moment: datetime, language: str) -> str:
-    """'May 7, 2025' / '7 de mayo de 2025'; ISO date for languages without a table."""
-    primary = language.split("-")[0]
-    months = MONTHS.get(primary)
-    if months is None:
-        return moment.date().isoformat()
-    month = months.split()[moment.month - 1]
-    return DATE_PATTERNS[primary].format(month=month, day=moment.day, year=moment.year)
 
 
 def format_duration(seconds: int) -> str:
@@ -95,6 +66,18 @@ def digest(*parts: object) -> str:
         hasher.update(repr(part).encode())
         hasher.update(b"\x00")
     return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class Interface:
+    """The language pages are shown in and its catalogue's gettext."""
+
+    language: str
+    gettext: Callable[[str], str] = str
+
+
+def _primary(language: str) -> str:
+    return language.split("-")[0].lower()
 
 
 @dataclass(frozen=True)
@@ -174,9 +157,19 @@ class EpisodeView:
     """One published episode as pages show it (a card in lists, or its own page)."""
 
     def __init__(
-        self, episode: Episode, show: Show, zone: tzinfo | None, episode_key: str | None = None
+        self,
+        episode: Episode,
+        show: Show,
+        zone: tzinfo | None,
+        episode_key: str | None = None,
+        interface: Interface | None = None,
     ) -> None:
         self.episode = episode
+        # The language of the pages it is shown on (dates, labels), which may differ
+        # from its own: a Spanish episode in the English archive.
+        interface = interface or Interface(show.language)
+        self.interface_language = interface.language
+        self._gettext = interface.gettext
         self.slug = episode.slug
         self.title = episode.title
         # Slugs are [a-z0-9-] (validated): links made of them need no escaping.
@@ -184,7 +177,8 @@ class EpisodeView:
         self.href = Markup(self.path + "index.html")
         self.canonical = show.link + self.path
         language = episode.language or show.language
-        self.lang = language if language.split("-")[0] != show.language.split("-")[0] else None
+        self.language = language
+        self.lang = language if _primary(language) != _primary(interface.language) else None
         self._show = show
         self._local_date = episode.date.astimezone(zone) if zone else episode.date
         self.date_iso = Markup(self._local_date.isoformat())
@@ -195,14 +189,16 @@ class EpisodeView:
         self.has_own_image = episode.image is not None
         # `episode_key`: a digest of the episode already at hand (the build cache's), which
         # spares hashing the repr of its notes for every view.
-        self.digest = digest(episode_key or episode, show.link, show.language, show.timezone)
+        self.digest = digest(
+            episode_key or episode, show.link, show.language, show.timezone, interface.language
+        )
 
     # What follows only rendering needs: made on first use, as an edit renders a few
     # pages but the build plans them all (a view per published episode).
 
     @cached_property
     def date_text(self) -> str:
-        return format_date(self._local_date, self._show.language)
+        return format_date(self._local_date, self.interface_language)
 
     @cached_property
     def duration_text(self) -> str:
@@ -215,13 +211,14 @@ class EpisodeView:
 
     @cached_property
     def label(self) -> str:
-        return _label(self.episode)
+        return _label(self.episode, self._gettext)
 
     @cached_property
     def image(self) -> Image:
         episode = self.episode
         art = episode.image or self._show.image
-        return artwork_image(art, f"Artwork for {episode.title}" if episode.image else "")
+        alt = self._gettext(N_("Artwork for %(title)s")) % {"title": episode.title}
+        return artwork_image(art, alt if episode.image else "")
 
     @cached_property
     def audio_src(self) -> str:
@@ -261,14 +258,17 @@ class EpisodeView:
         return truncate(first, EXCERPT_BYTES)
 
 
-def _label(episode: Episode) -> str:
+_EPISODE_TYPES = {EpisodeType.TRAILER: N_("Trailer"), EpisodeType.BONUS: N_("Bonus")}
+
+
+def _label(episode: Episode, gettext: Callable[[str], str]) -> str:
     parts = []
     if episode.season is not None:
-        parts.append(f"Season {episode.season}")
+        parts.append(gettext(N_("Season %(number)d")) % {"number": episode.season})
     if episode.number is not None:
-        parts.append(f"Episode {episode.number}")
+        parts.append(gettext(N_("Episode %(number)d")) % {"number": episode.number})
     if episode.episode_type is not EpisodeType.FULL:
-        parts.append(episode.episode_type.value.capitalize())
+        parts.append(gettext(_EPISODE_TYPES[episode.episode_type]))
     return " · ".join(parts)
 
 
@@ -296,13 +296,17 @@ class SiteData:
     """The published episodes at `now`, newest first, and every index the pages need."""
 
     def __init__(
-        self, podcast: Podcast, now: datetime, episode_key: Callable[[Episode], str] | None = None
+        self,
+        podcast: Podcast,
+        now: datetime,
+        episode_key: Callable[[Episode], str] | None = None,
+        interface: Interface | None = None,
     ) -> None:
         show = podcast.show
         zone = _zone(show.timezone)
         self.show = show
         self.views = [
-            EpisodeView(e, show, zone, episode_key(e) if episode_key else None)
+            EpisodeView(e, show, zone, episode_key(e) if episode_key else None, interface)
             for e in podcast.published(now)
         ]
         self.position = {view.slug: index for index, view in enumerate(self.views)}

@@ -19,6 +19,25 @@
   var root = results.getAttribute("data-root") || "";
   var entries = null;
   var LIMIT = 50;
+  // The page's language: its sentences come from the page (data-messages), English otherwise.
+  var ENGLISH = {
+    prompt: "Type a word to search {n} episodes.",
+    loading: "Loading the search index\u2026",
+    one: "1 episode found.",
+    many: "{n} episodes found.",
+    first: "{n} episodes found (showing the first {limit}).",
+    offline: "Search works when the site is served by a web server.",
+    browse: "Browse all episodes"
+  };
+  var messages = {};
+  try {
+    messages = JSON.parse(results.getAttribute("data-messages") || "{}");
+  } catch (error) {
+    messages = {};
+  }
+  function text(name) {
+    return messages[name] || ENGLISH[name];
+  }
 
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -68,7 +87,7 @@
     }
     var tokens = fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     if (!tokens.length) {
-      say("Type a word to search " + entries.length + " episodes.");
+      say(text("prompt").replace("{n}", entries.length));
       return;
     }
     var found = entries.filter(function (entry) {
@@ -80,13 +99,13 @@
       return ta - tb || a.order - b.order;
     });
     found.slice(0, LIMIT).forEach(function (entry) { results.appendChild(card(entry.data)); });
-    var shown = found.length > LIMIT ? " (showing the first " + LIMIT + ")" : "";
-    say(found.length === 1 ? "1 episode found." : found.length + " episodes found" + shown + ".");
+    var sentence = found.length === 1 ? "one" : found.length > LIMIT ? "first" : "many";
+    say(text(sentence).replace("{n}", found.length).replace("{limit}", LIMIT));
   }
 
   var params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
-  say("Loading the search index…");
+  say(text("loading"));
   fetch(results.getAttribute("data-index"))
     .then(function (response) {
       if (!response.ok) {
@@ -103,7 +122,7 @@
       run();
     })
     .catch(function () {
-      say("Search works when the site is served by a web server.", "Browse all episodes");
+      say(text("offline"), text("browse"));
     });
 
   var timer = null;
