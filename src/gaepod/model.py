@@ -123,6 +123,28 @@ class Transcript:
 
 
 @dataclass(frozen=True)
+class DeployTarget:
+    """Where `gaepod deploy` uploads the output folder (podcast.yaml's `deploy:` or --to).
+
+    Never holds credentials: S3 keys come from the environment or the standard
+    AWS files, rsync logins from ssh's own configuration.
+    """
+
+    kind: str  # "folder" | "rsync" | "s3"
+    location: str  # the folder's absolute path, the rsync destination, or the bucket
+    prefix: str = ""  # s3: the key prefix inside the bucket ('' or ending with '/')
+    endpoint: str | None = None  # s3: an S3-compatible service's URL (None: AWS)
+    region: str | None = None  # s3
+
+    def describe(self) -> str:
+        """The target as the host wrote it, for messages and the per-target ledger."""
+        if self.kind == "s3":
+            where = f"s3://{self.location}/{self.prefix}"
+            return where + (f" at {self.endpoint}" if self.endpoint else "")
+        return f"{self.kind}:{self.location}"
+
+
+@dataclass(frozen=True)
 class Show:
     source: Path  # podcast.yaml
     root: Path  # the show folder
@@ -149,6 +171,11 @@ class Show:
     is_blocked: bool = False
     new_feed_url: str | None = None
     feed_limit: int | None = None
+    # Prepended to every enclosure URL (feeds and pages), never to guids: OP3, Podtrac...
+    analytics_prefix: str | None = None
+    websub_hubs: tuple[str, ...] = ()  # notified after a deploy changes a feed
+    deploy: DeployTarget | None = None
+    ping_podcast_index: bool = True  # after a deploy that changed a feed
 
 
 @dataclass(frozen=True)
@@ -159,8 +186,9 @@ class Episode:
     date: datetime  # always timezone-aware
     guid: str
     audio: AudioFacts
-    enclosure_url: str
+    enclosure_url: str  # as feeds and pages publish it: media_url behind any analytics prefix
     page_url: str
+    media_url: str  # where the audio file itself is served
     summary: str | None = None
     description_md: str = ""
     number: int | None = None
@@ -176,6 +204,7 @@ class Episode:
     is_blocked: bool = False
     language: str | None = None
     transcript: Transcript | None = None
+    redirect_from: tuple[str, ...] = ()  # old addresses of its page (a previous host's)
     # (line, column) of each top-level field, for diagnostics that span files
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 

@@ -342,31 +342,44 @@ def _changes(report: BuildReport) -> str:
 
 
 def print_diff(terminal: Terminal, report: BuildReport, only: bool) -> None:
-    diff = report.diff
-    assert diff is not None
+    """Each feed's changes (the feed named when the build makes more than feed.xml)."""
+    diffs = report.diffs or ([report.diff] if report.diff is not None else [])
     out = terminal.out
-    if diff.is_empty:
+    if all(diff.is_empty for diff in diffs):
         if only:
             out.print("subscribers would see no change")
         return
-    for item in diff.added:
-        out.print(f"[green]+ new[/]      {escape(item.title)}")
-    for item, changes in diff.changed:
-        out.print(f"[yellow]~ changed[/]  {escape(item.title)}: {escape('; '.join(changes))}")
-    for item in diff.removed:
-        out.print(f"[red]- removed[/]  {escape(item.title)} (guid {escape(item.guid)})")
+    named = len(diffs) > 1
+    for diff in diffs:
+        if diff.is_empty:
+            continue
+        if named:
+            out.print(f"[bold]{escape(diff.feed)}[/]" + " (new feed)" * diff.is_new_feed)
+        if diff.is_gone:
+            out.print(f"[red]- feed no longer published[/]  {escape(diff.feed)}")
+        for change in diff.show:
+            out.print(f"[yellow]~ show[/]     {escape(change)}")
+        for item in diff.added:
+            out.print(f"[green]+ new[/]      {escape(item.title)}")
+        for item, changes in diff.changed:
+            out.print(f"[yellow]~ changed[/]  {escape(item.title)}: {escape('; '.join(changes))}")
+        for item in diff.removed:
+            out.print(f"[red]- removed[/]  {escape(item.title)} (guid {escape(item.guid)})")
 
 
 def report_json(report: BuildReport) -> dict[str, object]:
     """The same keys for every command and every kind of run (full, incremental, no-op);
     paths relative to the output folder (files) or the show folder (audio)."""
-    diff = report.diff.as_json() if report.diff else {"added": [], "changed": [], "removed": []}
+    diff: dict[str, object] = {"show_changes": [], "added": [], "changed": [], "removed": []}
+    if report.diff:
+        diff = {key: report.diff.as_json()[key] for key in diff}
     tags = report.tags
     return {
         "ok": True,
         "stages": sorted(stage.value for stage in report.options.stages),
         "nothing_changed": report.nothing_changed,
         **diff,
+        "feeds": [d.as_json() for d in report.diffs or ([report.diff] if report.diff else [])],
         "written": report.written,
         "unchanged": report.unchanged,
         "removed_files": report.removed_outputs,

@@ -16,6 +16,7 @@ from lxml import etree
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 PSC = "http://podlove.org/simple-chapters"
+ATOM = "http://www.w3.org/2005/Atom"
 NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "psc": PSC}
 
 
@@ -53,6 +54,7 @@ class ChannelValues:
     podcast_guid: str = ""
     funding: list[tuple[str, str]] = field(default_factory=list)
     has_episodes: bool = True
+    hubs: list[str] = field(default_factory=list)  # WebSub hubs: atom:link rel="hub"
 
 
 @dataclass
@@ -91,6 +93,12 @@ class PodcastExtension:
             # there is no date in the data, so the element is left out.
             for element in channel.findall("lastBuildDate"):
                 channel.remove(element)
+        if v.hubs:  # beside the self link, where WebSub subscribers look for them
+            links = channel.findall(f"{{{ATOM}}}link")
+            at = channel.index(links[-1]) + 1 if links else len(channel)
+            for offset, hub in enumerate(v.hubs):
+                link = etree.Element(f"{{{ATOM}}}link", attrib={"href": hub, "rel": "hub"})
+                channel.insert(at + offset, link)
         if v.subtitle:
             _sub(channel, ITUNES, "subtitle", v.subtitle)
         _sub(channel, ITUNES, "author", v.author)

@@ -166,6 +166,7 @@ def _channel(show: Show, episodes: list[Episode]) -> FeedGenerator:
     values.keywords = ",".join(show.keywords)
     values.podcast_guid = show.podcast_guid
     values.funding = [(f.url, f.text) for f in show.funding]
+    values.hubs = list(show.websub_hubs)
     return fg
 
 

@@ -78,7 +78,8 @@ class BuildReport:
     warnings: list[Diagnostic] = field(default_factory=list)  # every warning of the run
     episode_files: int = 0
     episodes_in_feed: int = 0
-    diff: FeedDiff | None = None
+    diff: FeedDiff | None = None  # feed.xml's
+    diffs: list[FeedDiff] = field(default_factory=list)  # --diff: every feed's, feed.xml first
     tags: TagReport | None = None  # what the tag stage did (None when it did not run)
     tagged: list[str] = field(default_factory=list)  # audio files re-tagged, show-relative
     written: list[str] = field(default_factory=list)  # output-relative, in write order

@@ -120,7 +120,8 @@ def _run(
     podcast = _valid(options, result, report, log)
     ledger = stages.verify_ledger(options, podcast, cache) if options.publishes else None
     if options.diff_only:  # before tagging: lengths of files not tagged yet will still change
-        report.diff, _ = stages.diff(out, podcast, now, cache)
+        report.diffs = stages.diff_every_feed(options, out, podcast, now, cache)
+        report.diff = next((d for d in report.diffs if d.feed == "feed.xml"), None)
         return report
     planned: list[list[stages.Output]] = []
     if Stage.TAG in options.stages:

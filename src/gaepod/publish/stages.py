@@ -30,7 +30,7 @@ from .outputs import Output
 
 if TYPE_CHECKING:
     from ..audio.tag import TagReport
-    from ..feed.diff import FeedDiff, ItemFacts
+    from ..feed.diff import FeedDiff, FeedFacts
 
 __all__ = ["Output"]
 
@@ -174,17 +174,75 @@ def feed_size_warnings(podcast: Podcast, now: datetime) -> list[Diagnostic]:
 
 def diff(
     out: Path, podcast: Podcast, now: datetime, cache: BuildCache
-) -> tuple[FeedDiff, dict[str, ItemFacts]]:
-    """What subscribers will see change, and the items of the feed about to be written."""
-    from ..feed.diff import compare_feeds, published_items, upcoming_items
+) -> tuple[FeedDiff, FeedFacts]:
+    """What subscribers of feed.xml will see change, and the facts of the feed about to
+    be written (from the model: nothing is rendered for it)."""
+    from ..feed.diff import compare_feeds, upcoming_feed
     from ..feed.rss import FEED_PATH
 
-    current = stamp(out / FEED_PATH)
-    published = cache.recall(FEED_PATH, current, dict)  # the feed the last build wrote
-    if published is None:
-        published = published_items(out / FEED_PATH)
-    upcoming = upcoming_items(podcast.in_feed(now))
-    return compare_feeds(published, upcoming), upcoming
+    upcoming = upcoming_feed(podcast.show, podcast.in_feed(now))
+    return compare_feeds(published(out, FEED_PATH, cache), upcoming, FEED_PATH), upcoming
+
+
+def published(out: Path, relpath: str, cache: BuildCache) -> FeedFacts:
+    """The facts of the feed at `relpath` as published, parsed once per version."""
+    from ..feed.diff import FeedFacts, published_feed
+
+    current = stamp(out / relpath)
+    facts = cache.recall(relpath, current, FeedFacts)  # as the last build wrote it
+    if facts is None:
+        facts = published_feed(out / relpath)
+    return facts
+
+
+def diff_every_feed(
+    options: BuildOptions, out: Path, podcast: Podcast, now: datetime, cache: BuildCache
+) -> list[FeedDiff]:
+    """`--diff`: each feed the build makes (rendered, not written) against its published
+    version, and each feed published before that it makes no more; feed.xml first."""
+    import io
+
+    from ..feed.diff import compare_feeds, feed_facts, gone_feed
+    from ..feed.rss import FEED_PATH
+
+    made: dict[str, FeedFacts] = {}
+    for output in plan(options, out, podcast, now, cache):
+        if output.stage != "feed" or not output.relpath.endswith(".xml"):
+            continue
+        data = output.content()
+        if data is None and output.write is not None:
+            buffer = io.BytesIO()
+            output.write(buffer)
+            data = buffer.getvalue()
+        if data is not None and is_feed(data):
+            made[output.relpath] = feed_facts(data)
+    diffs = [compare_feeds(published(out, r, cache), facts, r) for r, facts in made.items()]
+    for relpath in sorted(published_feeds(options.show, out)):
+        if relpath not in made:
+            diffs.append(gone_feed(published(out, relpath, cache), relpath))
+    return sorted(diffs, key=lambda d: (d.feed != FEED_PATH, d.feed))
+
+
+def is_feed(head: bytes) -> bool:
+    """True for the bytes (or the first KB) of an RSS document."""
+    return b"<rss" in head[:1024]
+
+
+def published_feeds(show: Path, out: Path) -> list[str]:
+    """The feeds the manifest says a build published into `out` (found by their bytes:
+    every RSS document of the feed stage, whichever feeds a show makes)."""
+    feeds = []
+    for relpath, stage in read_manifest(show, out).files.items():
+        if stage != "feed" or not relpath.endswith(".xml"):
+            continue
+        try:
+            with (out / relpath).open("rb") as handle:
+                head = handle.read(1024)
+        except OSError:
+            continue
+        if is_feed(head):
+            feeds.append(relpath)
+    return feeds
 
 
 def plan(
@@ -224,7 +282,7 @@ def write(
     out: Path,
     outputs: list[Output],
     podcast: Podcast,
-    upcoming: dict[str, ItemFacts],
+    upcoming: FeedFacts,
     cache: BuildCache,
     report: BuildReport,
     log: Log,

@@ -20,6 +20,7 @@ from ..paths import (
     url_join,
 )
 from .artwork import read_artwork
+from .delivery import with_prefix
 from .fields import FieldReader, is_http_url, read_fields_file
 from .load import Mapping, Node, Scalar, read_document
 from .podcast import ShowContext, read_language
@@ -185,8 +186,9 @@ def _read_fields(
         date=date,
         guid=guid,
         audio=audio,
-        enclosure_url=enclosure_url,
+        enclosure_url=with_prefix(show.analytics_prefix, enclosure_url),
         page_url=f"{show.link}episodes/{slug}/",
+        media_url=enclosure_url,
         summary=summary,
         description_md=description,
         number=number,

@@ -204,7 +204,8 @@ def _quote(text: str) -> str:
 def compare(ledger: Ledger, episodes: list[Episode]) -> list[LedgerProblem]:
     """Published episodes that would vanish from the feed or change their guid."""
     by_guid = {e.guid: e for e in episodes}
-    by_enclosure = {e.enclosure_url: e for e in episodes}
+    # An analytics prefix added or dropped since changes enclosure_url, not media_url.
+    by_enclosure = {url: e for e in episodes for url in (e.media_url, e.enclosure_url)}
     by_file = {e.source.name: e for e in episodes}
     problems = []
     for entry in ledger.entries.values():

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import Diagnostic
 from ..model import Category, Funding, Owner, PlatformLink, Show, ShowType
 from .artwork import read_artwork
+from .delivery import read_analytics_prefix, read_deploy, read_hubs
 from .fields import FieldReader, read_fields_file
 from .load import Mapping, Node
 from .vocab import APPLE_CATEGORIES, LANGUAGE_CODES, PLATFORMS
@@ -42,6 +43,9 @@ SHOW_FIELDS = (
     "new_feed_url",
     "feed_limit",
     "podcast_guid",
+    "analytics_prefix",
+    "websub_hubs",
+    "deploy",
 )
 
 # The Podcasting 2.0 namespace's fixed UUID for deriving podcast:guid from a feed URL.
@@ -60,6 +64,7 @@ class ShowContext:
     # False when podcast.yaml could not be read: episode dates then cannot be
     # judged against its timezone, and the show's own error is what to fix.
     is_readable: bool = False
+    analytics_prefix: str | None = None  # every enclosure URL goes behind it
 
 
 def read_show(root: Path) -> tuple[Show | None, ShowContext, list[Diagnostic]]:
@@ -113,6 +118,8 @@ def _read_fields(
     zone, zone_name = _read_timezone(reader, doc.get("timezone"))
     author = reader.text(need(doc, "author", "show", "author: Host Name"), "author")
     owner = _read_owner(reader, doc.get("owner"))
+    podcast_guid = _read_podcast_guid(reader, doc.get("podcast_guid"), feed_url)
+    prefix = read_analytics_prefix(reader, doc.get("analytics_prefix"), podcast_guid)
     context = ShowContext(
         root,
         link or "https://example.invalid/",
@@ -120,6 +127,7 @@ def _read_fields(
         zone,
         zone_name,
         is_readable=True,
+        analytics_prefix=prefix,
     )
     image_node = need(doc, "image", "show", "image: art/cover.jpg")
     image = read_artwork(reader, image_node, "image", path.parent, root, context.link)
@@ -129,7 +137,8 @@ def _read_fields(
     explicit = reader.boolean(need(doc, "explicit", "show", "explicit: false"), "explicit")
     show_type = reader.choice(doc.get("type"), "type", [t.value for t in ShowType])
     feed_limit = reader.integer(doc.get("feed_limit"), "feed_limit", minimum=1)
-    podcast_guid = _read_podcast_guid(reader, doc.get("podcast_guid"), feed_url)
+    hubs = read_hubs(reader, doc.get("websub_hubs"))
+    deploy = read_deploy(reader, doc.get("deploy"), path.parent)
     if owner is None and doc.get("owner") is None:
         reader.warn(
             doc,
@@ -170,6 +179,10 @@ def _read_fields(
         is_blocked=bool(reader.boolean(doc.get("block"), "block")),
         new_feed_url=reader.url(doc.get("new_feed_url"), "new_feed_url"),
         feed_limit=feed_limit,
+        analytics_prefix=prefix,
+        websub_hubs=tuple(hubs),
+        deploy=deploy.target,
+        ping_podcast_index=deploy.ping_podcast_index,
     )
     return show, context
 

@@ -142,9 +142,9 @@ def media_path(show: Show, episode: Episode) -> str | None:
     """The audio's path inside the site (percent-encoded) when it is hosted with the site."""
     if episode.audio.path is None or not show.media_base_url.startswith(show.link):
         return None
-    if not episode.enclosure_url.startswith(show.link):
+    if not episode.media_url.startswith(show.link):
         return None
-    return episode.enclosure_url[len(show.link) :].split("?")[0].split("#")[0] or None
+    return episode.media_url[len(show.link) :].split("?")[0].split("#")[0] or None
 
 
 def _player_clock(ms: int) -> str:
@@ -222,6 +222,10 @@ class EpisodeView:
 
     @cached_property
     def audio_src(self) -> str:
+        """The player's and the download link's address: the site's own copy, unless
+        plays must go through the analytics prefix as the feed's downloads do."""
+        if self._show.analytics_prefix:
+            return self.episode.enclosure_url
         return media_path(self._show, self.episode) or self.episode.enclosure_url
 
     @cached_property
