@@ -146,8 +146,13 @@ def status(terminal: Terminal, enabled: bool) -> Iterator[tuple[Step, Progress |
         def step(name: str) -> None:
             bar.update(task, description=escape(name), total=None, completed=0)
 
+        drawn: list[int] = []
+
         def progress(done: int, total: int, name: str) -> None:
             shown = f"tagging {done}/{total} {escape(name)}"
             bar.update(task, description=shown, total=total, completed=done)
+            if not drawn:  # the first file's bar at once: the run may end before a refresh
+                drawn.append(done)
+                bar.refresh()
 
         yield step, progress
