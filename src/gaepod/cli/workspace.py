@@ -154,11 +154,11 @@ def serve(
         threading.Thread(
             target=watch_show, args=(lambda: snapshot(show), rebuild, stop), daemon=True
         ).start()
-    terminal.out.print(
-        f"serving {escape(str(out))} at http://127.0.0.1:{server.server_address[1]}/ "
-        "(Ctrl-C to stop)"
-    )
-    try:
+    try:  # Ctrl-C right after the line is printed is a clean stop too
+        terminal.out.print(
+            f"serving {escape(str(out))} at http://127.0.0.1:{server.server_address[1]}/ "
+            "(Ctrl-C to stop)"
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         pass
