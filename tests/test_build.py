@@ -382,7 +382,9 @@ def test_files_rendered_on_all_cores_are_put_in_place_in_order_feed_last(
 
     monkeypatch.setattr(outputs, "map_items", handing_out)
     pages = [Output(f"p/{i:03d}/index.html", data=f"page {i}".encode()) for i in range(100)]
-    feed_output = Output("feed.xml", write=lambda h: h.write(b"<rss/>"), whole_show=True)
+    feed_output = Output(
+        "feed.xml", write=lambda h: h.write(b"<rss/>"), whole_show=True, is_feed=True
+    )
     search = Output("search.json", render=lambda: b"{}", whole_show=True)
 
     report = write_outputs(tmp_path, [feed_output, *pages, search])

@@ -285,7 +285,7 @@ def test_items_rendered_in_batches_match_one_feedgen_document(make_show, monkeyp
     podcast = check_show(root).podcast
     assert podcast is not None
     episodes = podcast.in_feed(NOW)
-    whole = feed_module._channel(podcast.show, episodes)
+    whole = feed_module._channel(podcast.show, episodes, podcast.show.link)
     for episode in episodes:
         feed_module._add_item(whole, podcast.show, episode)
     expected = whole.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)

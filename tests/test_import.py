@@ -22,7 +22,8 @@ from gaepod.cli import app
 from gaepod.importer.feed_import import FeedImportError, ImportReport, import_feed
 from gaepod.show.check import check_show
 from gaepod.show.episode import EPISODE_FIELDS, GUEST_FIELDS
-from gaepod.show.podcast import PODCAST_GUID_NAMESPACE, SHOW_FIELDS
+from gaepod.show.feeds import PODCAST_GUID_NAMESPACE
+from gaepod.show.podcast import SHOW_FIELDS
 from gaepod.state import locked
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)

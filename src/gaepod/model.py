@@ -145,6 +145,31 @@ class DeployTarget:
 
 
 @dataclass(frozen=True)
+class ShowText:
+    """The show as one of its other languages presents it (podcast.yaml `translations:`):
+    None keeps the show's own value."""
+
+    language: str
+    title: str | None = None
+    feed_title: str | None = None  # the feed's <title>: "Crossroads & Currents (Español)"
+    subtitle: str | None = None
+    description_md: str | None = None
+    feed_url: str | None = None  # default: <language>/feed.xml beside the main feed
+    podcast_guid: str | None = None  # default: derived from its own feed URL
+    categories: tuple[Category, ...] | None = None
+    keywords: tuple[str, ...] | None = None
+    platforms: tuple[PlatformLink, ...] | None = None
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+
+class DefaultFeed(enum.Enum):
+    """What the main feed carries when the show has several languages."""
+
+    ALL = "all"  # every episode, whatever its language (a show that always did so)
+    OWN = "own"  # only the episodes in the show's first language
+
+
+@dataclass(frozen=True)
 class Show:
     source: Path  # podcast.yaml
     root: Path  # the show folder
@@ -176,6 +201,17 @@ class Show:
     websub_hubs: tuple[str, ...] = ()  # notified after a deploy changes a feed
     deploy: DeployTarget | None = None
     ping_podcast_index: bool = True  # after a deploy that changed a feed
+    languages: tuple[str, ...] = ()  # every language of the show, the first its own; () = one
+    translations: tuple[ShowText, ...] = ()
+    default_feed: DefaultFeed = DefaultFeed.ALL
+
+    @property
+    def all_languages(self) -> tuple[str, ...]:
+        """The show's languages, its own first: (language,) for a show in one language."""
+        return self.languages or (self.language,)
+
+    def text_in(self, language: str) -> ShowText | None:
+        return next((t for t in self.translations if t.language == language), None)
 
 
 @dataclass(frozen=True)
@@ -205,6 +241,7 @@ class Episode:
     language: str | None = None
     transcript: Transcript | None = None
     redirect_from: tuple[str, ...] = ()  # old addresses of its page (a previous host's)
+    translation_of: str | None = None  # the counterpart in another language: file name or guid
     # (line, column) of each top-level field, for diagnostics that span files
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 

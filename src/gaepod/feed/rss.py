@@ -19,10 +19,11 @@ from lxml.etree import LXML_VERSION
 from .. import __version__
 from ..errors import Diagnostic, Severity
 from ..model import Episode, Podcast, Show
+from ..show.feeds import MAIN_FEED, Feed, show_feeds
 from ..show.notes import to_html, to_text, truncate
 from .extension import PodcastEntryExtension, PodcastExtension
 
-FEED_PATH = "feed.xml"
+FEED_PATH = MAIN_FEED
 DESCRIPTION_LIMIT = 4000  # bytes: Apple cuts <description> there
 LARGE_FEED_BYTES = 3 * 1024 * 1024  # some apps refuse larger feeds
 
@@ -34,25 +35,27 @@ CHANNEL_END = b"  </channel>\n"
 ITEM_BATCH = 200  # items per feedgen document: bounds the lxml tree's memory
 
 
-def size_warning(show: Show, size: int) -> Diagnostic | None:
+def size_warning(show: Show, size: int, relpath: str = FEED_PATH) -> Diagnostic | None:
     """W180 when a feed of `size` bytes is larger than some apps accept."""
     if size <= LARGE_FEED_BYTES:
         return None
+    what = "the feed" if relpath == FEED_PATH else relpath
     return Diagnostic(
         show.source,
         0,
         0,
         "W180",
-        f"the feed would be {size / 1048576:.1f} MB; some apps refuse feeds over 3 MB",
+        f"{what} would be {size / 1048576:.1f} MB; some apps refuse feeds over 3 MB",
         "set `feed_limit:` in podcast.yaml to keep only the newest episodes",
         Severity.WARNING,
     )
 
 
-def render(podcast: Podcast, now: datetime) -> bytes:
-    """The RSS document for the episodes published at `now`."""
+def render(podcast: Podcast, now: datetime, feed: Feed | None = None) -> bytes:
+    """The RSS document of `feed` (the main one by default) at `now`."""
+    feed = feed or show_feeds(podcast.show)[0]
     buffer = io.BytesIO()
-    write(buffer, podcast.show, podcast.in_feed(now))
+    write(buffer, feed.show, feed.in_feed(podcast, now), home=feed.home)
     return buffer.getvalue()
 
 
@@ -61,13 +64,15 @@ def write(
     show: Show,
     episodes: list[Episode],
     reuse: Callable[[int], bytes | None] = lambda _index: None,
+    home: str | None = None,
 ) -> None:
     """Write the feed to `handle`, ITEM_BATCH items at a time (a 10,000-episode feed is
     70 MB: it is never held whole). The channel is rendered by feedgen and the items
     go where feedgen puts them, after every channel element: the bytes are those of
     one feedgen document with every item. `reuse(i)`, when it gives bytes, is episode
-    i's item as an earlier build rendered it."""
-    channel: bytes = _channel(show, episodes).rss_str(
+    i's item as an earlier build rendered it. `home`: the channel's <link> (a language's
+    home page), the show's link by default."""
+    channel: bytes = _channel(show, episodes, home or show.link).rss_str(
         pretty=True, encoding="UTF-8", xml_declaration=True
     )
     cut = channel.rindex(CHANNEL_END)
@@ -90,7 +95,8 @@ def render_items(show: Show, episodes: list[Episode]) -> list[bytes]:
 
 
 def _item_batch(show: Show, episodes: list[Episode]) -> list[bytes]:
-    holder = _channel(show, [])  # items do not depend on the channel: any channel holds them
+    # Items do not depend on the channel: any channel holds them.
+    holder = _channel(show, [], show.link)
     for episode in episodes:
         _add_item(holder, show, episode)
     data: bytes = holder.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
@@ -135,19 +141,19 @@ def item_offsets(handle: BinaryIO, count: int) -> list[int] | None:
     return [*offsets, end]
 
 
-def _channel(show: Show, episodes: list[Episode]) -> FeedGenerator:
+def _channel(show: Show, episodes: list[Episode], home: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("gaepod", PodcastExtension, PodcastEntryExtension)
     fg.title(show.title)
     # feedgen's RSS <link> is the last link set: the self link must come first.
     fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
-    fg.link(href=show.link, rel="alternate")
+    fg.link(href=home, rel="alternate")
     fg.description(to_text(to_html(show.description_md)) or show.title)
     fg.language(show.language)
     if show.copyright:
         fg.copyright(show.copyright)
     fg.generator("gaepod", version=__version__, uri="https://github.com/gaepod/gaepod")
-    fg.image(url=show.image.url, title=show.title, link=show.link)
+    fg.image(url=show.image.url, title=show.title, link=home)
     if episodes:
         fg.lastBuildDate(max(e.date for e in episodes))
     values = fg.gaepod.values

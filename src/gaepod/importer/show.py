@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..show.feeds import PODCAST_GUID_NAMESPACE
 from ..show.fields import FieldReader, is_http_url
 from ..show.load import Scalar
-from ..show.podcast import PODCAST_GUID_NAMESPACE
 from .notes import notes_from_feed, plain_text
 from .rss import (
     ImportLog,

@@ -16,6 +16,7 @@ from ..errors import OutputError
 from ..feed import rss as feed
 from ..fsio import Pending, StagedWrites, new_folder, output_name
 from ..model import Podcast
+from ..show.feeds import Feed, feeds_of
 from ..speed import memo
 from ..speed.cache import BuildCache, OutputRecord, digest_of
 from ..speed.parallel import map_items
@@ -41,6 +42,7 @@ class Output:
     write: Callable[[BinaryIO], None] | None = None  # or written piece by piece (the feed)
     whole_show: bool = False
     stage: str = "feed"  # the stage that publishes it (publish.manifest)
+    is_feed: bool = False  # a feed file: written after every file it points to
 
     def content(self) -> bytes | None:
         if self.data is not None:
@@ -60,34 +62,15 @@ class WriteReport:
 def keyed_feed_outputs(
     podcast: Podcast, now: datetime, cache: BuildCache, out: Path
 ) -> list[Output]:
-    """The feed and every file it points to that gaepod publishes (art, chapters,
-    transcripts), rendered only when what they come from changed since the last build.
-
-    Items of episodes that did not change are taken from the feed.xml the last
-    build wrote (when it is untouched since): an edit renders one item, not all.
-    """
-    show = podcast.show
-    episodes = podcast.in_feed(now)
-    show_digest = cache.digest(show.source, show)
-    item_base = digest_of([__version__, feed.RENDERER, show_digest])
-    item_keys = [digest_of([item_base, cache.digest(e.source, e)]) for e in episodes]
-    record = cache.outputs.get(feed.FEED_PATH)
-    written, old_keys = (record.stamp if record else None), cache.feed_item_keys
-    cache.feed_item_keys = item_keys  # saved only when the build succeeds
-
-    def write(handle: BinaryIO) -> None:
-        path = out / feed.FEED_PATH
-        with previous_parts(path, written, old_keys, item_keys, feed.item_offsets) as reuse:
-            feed.write(handle, show, episodes, reuse)
-
+    """Every feed and every file they point to that gaepod publishes (art, chapters,
+    transcripts), rendered only when what they come from changed since the last build."""
+    show_digest = cache.digest(podcast.show.source, podcast.show)
+    keys: dict[str, list[str]] = {}
     outputs = [
-        Output(
-            feed.FEED_PATH,
-            write=write,
-            key=digest_of([feed.FEED_PATH, item_base, show_digest, item_keys]),
-            whole_show=True,
-        )
+        _feed_output(feed_file, podcast, now, cache, out, show_digest, keys)
+        for feed_file in feeds_of(podcast)
     ]
+    cache.feed_item_keys = keys  # saved only when the build succeeds
     by_chapters_path = {feed.chapters_path(e): e for e in podcast.episodes if e.chapters}
     for output in _asset_outputs(podcast, now):
         episode = by_chapters_path.get(output.relpath) if output.render is not None else None
@@ -97,6 +80,41 @@ def keyed_feed_outputs(
             )
         outputs.append(output)
     return outputs
+
+
+def _feed_output(
+    feed_file: Feed,
+    podcast: Podcast,
+    now: datetime,
+    cache: BuildCache,
+    out: Path,
+    show_digest: str,
+    keys: dict[str, list[str]],
+) -> Output:
+    """One feed file. Items of episodes that did not change are taken from the file the
+    last build wrote (when it is untouched since): an edit renders one item, not all."""
+    relpath, show = feed_file.relpath, feed_file.show
+    episodes = feed_file.in_feed(podcast, now)
+    # The feed's own show (another language's title, self link) is part of its items' key.
+    feed_digest = show_digest if show is podcast.show else digest_of([show_digest, show])
+    item_base = digest_of([__version__, feed.RENDERER, feed_digest])
+    item_keys = [digest_of([item_base, cache.digest(e.source, e)]) for e in episodes]
+    keys[relpath] = item_keys
+    record = cache.outputs.get(relpath)
+    written, old_keys = (record.stamp if record else None), cache.feed_item_keys.get(relpath, [])
+
+    def write(handle: BinaryIO) -> None:
+        path = out / relpath
+        with previous_parts(path, written, old_keys, item_keys, feed.item_offsets) as reuse:
+            feed.write(handle, show, episodes, reuse, home=feed_file.home)
+
+    return Output(
+        relpath,
+        write=write,
+        key=digest_of([relpath, item_base, feed_digest, feed_file.home, item_keys]),
+        whole_show=True,
+        is_feed=True,
+    )
 
 
 def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:
@@ -135,7 +153,7 @@ def write_outputs(
     A link inside `out` is refused (OutputError), never written through. When
     anything fails (a full disk, a refused link, Ctrl-C), no temp file stays behind.
     """
-    ordered = sorted(outputs, key=lambda o: (o.relpath == feed.FEED_PATH, o.relpath))
+    ordered = sorted(outputs, key=lambda o: (o.is_feed, o.relpath))
     new: Path | None = None
     try:
         with new_folder(out) as new:

@@ -155,7 +155,8 @@ def _run(
     assert ledger is not None and inputs is not None
     if Stage.TAG not in options.stages:
         _strict(options, report, stages.untagged_warnings(podcast, now))
-    report.diff, upcoming = stages.diff(out, podcast, now, cache)
+    report.diffs, upcoming = stages.diff(out, podcast, now, cache)
+    report.diff = report.diffs[0]  # feed.xml's
     clock.lap("diff")
     step("planning the feed and the site")
     outputs = planned[0] if planned else stages.plan(options, out, podcast, now, cache)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from ..errors import Diagnostic, InvalidShowError, OutputError
 from ..model import Podcast
 from ..paths import public_relpath
-from ..show.check import CheckResult, check_show, recheck
+from ..show.check import LEDGER_PREFIX, CheckResult, check_show, recheck
+from ..show.feeds import feeds_of
 from ..show.ledger import LEDGER_FILE, Ledger, compare, describe, read_ledger, render_ledger
 from ..speed import memo, quickstate
 from ..speed.cache import BuildCache, save_cache
@@ -76,12 +77,18 @@ def _while_checking(options: BuildOptions, cache: BuildCache) -> None:
     from ..feed import diff, rss  # noqa: F401
     from ..site import plan  # noqa: F401
 
-    current = stamp(options.show / LEDGER_FILE)
-    if current is None or cache.recall(LEDGER_FILE, current, Ledger) is not None:
-        return
-    ledger, diagnostics = read_ledger(options.show)
-    if not any(d.is_error for d in diagnostics):  # else verify_ledger reads and reports it
-        cache.keep(LEDGER_FILE, current, ledger)
+    for name in _ledger_files(options.show):
+        current = stamp(options.show / name)
+        if current is None or cache.recall(name, current, Ledger) is not None:
+            continue
+        ledger, diagnostics = read_ledger(options.show, name)
+        if not any(d.is_error for d in diagnostics):  # else verify_ledger reads and reports it
+            cache.keep(name, current, ledger)
+
+
+def _ledger_files(show: Path) -> list[str]:
+    """The ledger files of the show's feeds, as far as they exist (before the check)."""
+    return [LEDGER_FILE, *sorted(p.name for p in show.glob(f"{LEDGER_PREFIX}*.yaml"))]
 
 
 def recheck_tagged(
@@ -96,32 +103,37 @@ def recheck_tagged(
     return recheck(result, options.show, cache, sources)
 
 
-def verify_ledger(options: BuildOptions, podcast: Podcast, cache: BuildCache) -> Ledger:
-    """The guid ledger, or InvalidShowError when publishing would change a published
-    episode's guid or drop it (unless the options allow it)."""
-    path = options.show / LEDGER_FILE
-    current = stamp(path)
-    ledger = cache.recall(LEDGER_FILE, current, Ledger)  # as the last build left it
-    if ledger is None:
-        ledger, diagnostics = read_ledger(options.show)
-        if any(d.is_error for d in diagnostics):
-            raise InvalidShowError(
-                f"{LEDGER_FILE} cannot be read; nothing was published", diagnostics
-            )
-        cache.keep(LEDGER_FILE, current, ledger)
-    problems = [
-        p
-        for p in compare(ledger, podcast.published(options.moment()))
-        if not (p.kind == "removed" and options.allow_removal)
-        and not (p.kind == "guid-changed" and options.allow_guid_change)
-    ]
+def verify_ledger(options: BuildOptions, podcast: Podcast, cache: BuildCache) -> dict[str, Ledger]:
+    """Every feed's guid ledger (by ledger file), or InvalidShowError when publishing
+    would change a published episode's guid or drop it from a feed (unless the options
+    allow it)."""
+    ledgers: dict[str, Ledger] = {}
+    problems: list[Diagnostic] = []
+    now = options.moment()
+    for feed_file in feeds_of(podcast):
+        name = feed_file.ledger_file
+        path = options.show / name
+        current = stamp(path)
+        ledger = cache.recall(name, current, Ledger)  # as the last build left it
+        if ledger is None:
+            ledger, diagnostics = read_ledger(options.show, name)
+            if any(d.is_error for d in diagnostics):
+                raise InvalidShowError(f"{name} cannot be read; nothing was published", diagnostics)
+            cache.keep(name, current, ledger)
+        ledgers[name] = ledger
+        problems += [
+            describe(p, path, feed_file.relpath)
+            for p in compare(ledger, feed_file.published(podcast, now))
+            if not (p.kind == "removed" and options.allow_removal)
+            and not (p.kind == "guid-changed" and options.allow_guid_change)
+        ]
     if problems:
         raise InvalidShowError(
             f"{len(problems)} published episode{'s' * (len(problems) != 1)} would change "
             "for subscribers; nothing was published",
-            [describe(p, path) for p in problems],
+            problems,
         )
-    return ledger
+    return ledgers
 
 
 def tag(
@@ -161,27 +173,36 @@ def untagged_warnings(podcast: Podcast, now: datetime) -> list[Diagnostic]:
     """W185 for each episode about to be published with audio `gaepod tag` has not tagged."""
     from ..audio.tag import untagged_warnings as warnings
 
-    return warnings(podcast.in_feed(now), podcast.show)
+    in_feeds = {e.source: e for f in feeds_of(podcast) for e in f.in_feed(podcast, now)}
+    return warnings(sorted(in_feeds.values(), key=lambda e: e.sort_key()), podcast.show)
 
 
 def feed_size_warnings(podcast: Podcast, now: datetime) -> list[Diagnostic]:
-    """W180 when the feed about to be published is larger than some apps accept."""
+    """W180 for each feed about to be published that is larger than some apps accept."""
     from ..feed.rss import render, size_warning
 
-    warning = size_warning(podcast.show, len(render(podcast, now)))
-    return [warning] if warning is not None else []
+    warnings = []
+    for feed_file in feeds_of(podcast):
+        warning = size_warning(
+            podcast.show, len(render(podcast, now, feed_file)), feed_file.relpath
+        )
+        if warning is not None:
+            warnings.append(warning)
+    return warnings
 
 
 def diff(
     out: Path, podcast: Podcast, now: datetime, cache: BuildCache
-) -> tuple[FeedDiff, FeedFacts]:
-    """What subscribers of feed.xml will see change, and the facts of the feed about to
-    be written (from the model: nothing is rendered for it)."""
+) -> tuple[list[FeedDiff], dict[str, FeedFacts]]:
+    """What subscribers of each feed will see change (feed.xml first), and the facts of
+    each feed about to be written, by path (from the model: nothing is rendered)."""
     from ..feed.diff import compare_feeds, upcoming_feed
-    from ..feed.rss import FEED_PATH
 
-    upcoming = upcoming_feed(podcast.show, podcast.in_feed(now))
-    return compare_feeds(published(out, FEED_PATH, cache), upcoming, FEED_PATH), upcoming
+    upcoming = {
+        f.relpath: upcoming_feed(f.show, f.in_feed(podcast, now)) for f in feeds_of(podcast)
+    }
+    diffs = [compare_feeds(published(out, r, cache), facts, r) for r, facts in upcoming.items()]
+    return diffs, upcoming
 
 
 def published(out: Path, relpath: str, cache: BuildCache) -> FeedFacts:
@@ -282,7 +303,7 @@ def write(
     out: Path,
     outputs: list[Output],
     podcast: Podcast,
-    upcoming: FeedFacts,
+    upcoming: dict[str, FeedFacts],
     cache: BuildCache,
     report: BuildReport,
     log: Log,
@@ -296,16 +317,19 @@ def write(
 
     def while_flushing() -> None:
         """Runs while the new files go to disk, before any is renamed into place."""
-        record = cache.outputs.get(FEED_PATH)
-        report.feed_bytes = record.stamp[1] if record is not None and record.stamp else 0
-        warning = size_warning(podcast.show, report.feed_bytes)
-        if warning is not None:
-            report.warnings.append(warning)
-            if options.strict:
-                raise InvalidShowError(
-                    "the feed is too large (--strict); nothing was published", [warning]
-                )
-        cache.keep(FEED_PATH, record.stamp if record is not None else None, upcoming)
+        for relpath, facts in upcoming.items():
+            record = cache.outputs.get(relpath)
+            size = record.stamp[1] if record is not None and record.stamp else 0
+            if relpath == FEED_PATH:
+                report.feed_bytes = size
+            warning = size_warning(podcast.show, size, relpath)
+            if warning is not None:
+                report.warnings.append(warning)
+                if options.strict:
+                    raise InvalidShowError(
+                        "the feed is too large (--strict); nothing was published", [warning]
+                    )
+            cache.keep(relpath, record.stamp if record is not None else None, facts)
         cache.memo = memo.used()
         if enabled("ahead"):
             # Saved while the disk works: it holds the new files' stamps, and a build
@@ -333,24 +357,36 @@ def write(
 
 
 def record_ledger(
-    options: BuildOptions, ledger: Ledger, podcast: Podcast, now: datetime, cache: BuildCache
+    options: BuildOptions,
+    ledgers: dict[str, Ledger],
+    podcast: Podcast,
+    now: datetime,
+    cache: BuildCache,
 ) -> int:
-    """Add the episodes that appeared in the feed for the first time; how many."""
+    """Add to each feed's ledger the episodes that appeared in it for the first time;
+    how many in the main feed's."""
     from ..fsio import atomic_write
 
-    updated = ledger.record(podcast.in_feed(now), now)
-    added = len(updated.entries) - len(ledger.entries)
-    if added:
+    main_added = 0
+    for feed_file in feeds_of(podcast):
+        name = feed_file.ledger_file
+        ledger = ledgers[name]
+        updated = ledger.record(feed_file.in_feed(podcast, now), now)
+        added = len(updated.entries) - len(ledger.entries)
+        if not feed_file.name:
+            main_added = added
+        if not added:
+            continue
         try:
-            atomic_write(options.show / LEDGER_FILE, render_ledger(updated))
+            atomic_write(options.show / name, render_ledger(updated))
         except OSError as exc:
             raise OutputError(
-                f"the feed was published, but {LEDGER_FILE} could not be updated: "
+                f"the feed was published, but {name} could not be updated: "
                 f"{exc.strerror or exc}; the next build records the new episodes"
             ) from exc
-        written = stamp(options.show / LEDGER_FILE)
-        cache.keep(LEDGER_FILE, written, updated)
-    return added
+        cache.keep(name, stamp(options.show / name), updated)
+        ledgers[name] = updated
+    return main_added
 
 
 def save_quick_state(
@@ -365,7 +401,8 @@ def save_quick_state(
 ) -> None:
     """What the next run needs to answer "nothing changed" from stamps alone, and to
     report then what this run published."""
-    written_inputs = [options.show / r for r in report.tagged] + [options.show / LEDGER_FILE]
+    ledgers = [options.show / f.ledger_file for f in feeds_of(podcast)]
+    written_inputs = [options.show / r for r in report.tagged] + ledgers
     upcoming = [e.date.timestamp() for e in podcast.episodes if not e.is_draft and e.date > now]
     # The write step stamped every output it wrote or found current: stat only the rest.
     known = {r: record.stamp for r in relpaths if (record := cache.outputs.get(r)) is not None}

@@ -14,11 +14,13 @@ from ..speed.cache import BuildCache, digest_of
 from ..speed.parallel import map_items
 from ..state import Stamp
 from .episode import read_episode
+from .ledger import LEDGER_FILE
 from .pages import page_problems
 from .podcast import SHOW_FILE, ShowContext, read_show
 from .probe import audio_problems
 
-NOT_EPISODES = {SHOW_FILE, "published.yaml"}
+NOT_EPISODES = {SHOW_FILE, LEDGER_FILE}
+LEDGER_PREFIX = "published-"  # the ledgers of a show's other feeds (show.feeds)
 
 
 @dataclass
@@ -82,12 +84,14 @@ class EpisodeCounts:
 
 
 def episode_files(root: Path) -> list[Path]:
-    """Every episode YAML in the show folder (not hidden, not the show or ledger file)."""
+    """Every episode YAML in the show folder (not hidden, not the show file nor a feed's
+    ledger: published.yaml, published-es.yaml ...)."""
     files = [
         p
         for p in root.iterdir()
         if p.suffix in (".yaml", ".yml")
         and p.name not in NOT_EPISODES
+        and not p.name.startswith(LEDGER_PREFIX)
         and not p.name.startswith(".")
     ]
     return sorted(files, key=_path_order)

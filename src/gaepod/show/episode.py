@@ -31,7 +31,7 @@ REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
 EPISODE_FIELDS = (
     "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
     "summary", "description", "guests", "tags", "chapters", "image", "draft", "block",
-    "language", "slug", "transcript", "chapters_url", *REMOTE_AUDIO_FIELDS,
+    "language", "slug", "transcript", "chapters_url", "translation_of", *REMOTE_AUDIO_FIELDS,
 )  # fmt: skip
 GUEST_FIELDS = ("name", "url", "bio")
 CHAPTER_FIELDS = ("start", "title", "url")
@@ -204,6 +204,7 @@ def _read_fields(
         is_blocked=bool(reader.boolean(doc.get("block"), "block")),
         language=read_language(reader, doc.get("language")),
         transcript=transcript,
+        translation_of=reader.text(doc.get("translation_of"), "translation_of"),
         positions=positions,
     )
 

@@ -67,8 +67,9 @@ class LedgerProblem:
     episode: Episode | None  # for guid-changed: the episode that now has another guid
 
 
-def read_ledger(show_root: Path) -> tuple[Ledger, list[Diagnostic]]:
-    path = show_root / LEDGER_FILE
+def read_ledger(show_root: Path, name: str = LEDGER_FILE) -> tuple[Ledger, list[Diagnostic]]:
+    """The ledger `name` of the show (one per feed: show.feeds.Feed.ledger_file)."""
+    path = show_root / name
     try:
         with path.open("rb") as handle:
             data = handle.read(LEDGER_MAX_BYTES + 1)
@@ -219,8 +220,10 @@ def compare(ledger: Ledger, episodes: list[Episode]) -> list[LedgerProblem]:
     return problems
 
 
-def describe(problem: LedgerProblem, ledger_path: Path) -> Diagnostic:
+def describe(problem: LedgerProblem, ledger_path: Path, feed: str = "feed.xml") -> Diagnostic:
+    """The problem as the host reads it; `feed`: the feed it would happen in."""
     entry = problem.entry
+    where = "" if feed == "feed.xml" else f" in {feed}"
     if problem.kind == "guid-changed" and problem.episode is not None:
         episode = problem.episode
         line = episode.positions.get("guid", (0, 0))[0]
@@ -229,7 +232,7 @@ def describe(problem: LedgerProblem, ledger_path: Path) -> Diagnostic:
             line,
             0,
             "E190",
-            f"published episode '{entry.title}' changed its guid from '{entry.guid}' "
+            f"published episode '{entry.title}' changed its guid{where} from '{entry.guid}' "
             f"to '{episode.guid}': every subscriber would download it again",
             f'put back `guid: "{entry.guid}"`, or pass --allow-guid-change if you mean it',
         )
@@ -239,7 +242,8 @@ def describe(problem: LedgerProblem, ledger_path: Path) -> Diagnostic:
         0,
         "E191",
         f"published episode '{entry.title}' (guid '{entry.guid}', first published from "
-        f"{entry.file}) is no longer in the show: apps would remove it from listeners' libraries",
+        f"{entry.file}) is no longer in {'the show' if not where else feed}: apps would remove "
+        "it from listeners' libraries",
         "restore its file (or its `draft: false`/date), or pass --allow-removal if you mean it",
         Severity.ERROR,
     )

@@ -7,12 +7,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import Diagnostic
-from ..model import Category, Funding, Owner, PlatformLink, Show, ShowType
+from ..model import Category, DefaultFeed, Funding, Owner, PlatformLink, Show, ShowText, ShowType
 from .artwork import read_artwork
 from .delivery import read_analytics_prefix, read_deploy, read_hubs
+from .feeds import derived_podcast_guid
 from .fields import FieldReader, read_fields_file
 from .load import Mapping, Node
 from .vocab import APPLE_CATEGORIES, LANGUAGE_CODES, PLATFORMS
@@ -46,10 +48,21 @@ SHOW_FIELDS = (
     "analytics_prefix",
     "websub_hubs",
     "deploy",
+    "languages",
+    "translations",
+    "default_feed",
 )
-
-# The Podcasting 2.0 namespace's fixed UUID for deriving podcast:guid from a feed URL.
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+TRANSLATION_FIELDS = (
+    "title",
+    "feed_title",
+    "subtitle",
+    "description",
+    "feed_url",
+    "podcast_guid",
+    "categories",
+    "keywords",
+    "platforms",
+)
 
 
 @dataclass(frozen=True)
@@ -183,8 +196,89 @@ def _read_fields(
         websub_hubs=tuple(hubs),
         deploy=deploy.target,
         ping_podcast_index=deploy.ping_podcast_index,
+        **_read_languages(reader, doc, language),
     )
     return show, context
+
+
+def _read_languages(reader: FieldReader, doc: Mapping, language: str) -> dict[str, Any]:
+    """`languages:`, `translations:` and `default_feed:` as Show's fields."""
+    languages: list[str] = []
+    node = doc.get("languages")
+    for item in reader.sequence(node, "languages"):
+        code = read_language(reader, item, "languages")
+        if code is not None and code not in languages:
+            languages.append(code)
+    if languages and languages[0] != language:
+        reader.error(
+            node,
+            "E401",
+            f"the first of 'languages' is '{languages[0]}', but 'language' is '{language}'",
+            f"list the show's own language first: languages: [{language}, "
+            + ", ".join(c for c in languages if c != language)
+            + "]",
+        )
+    if len(languages) == 1:
+        languages = []  # one language: the show's own
+    translations = []
+    mapping = reader.mapping(doc.get("translations"), "translations")
+    for code, (key_node, value) in (mapping.entries if mapping else {}).items():
+        if code not in languages[1:]:
+            reader.error(
+                key_node,
+                "E402",
+                f"translations for '{code}', a language the show does not declare",
+                f"add it to `languages: [{', '.join([language, *languages[1:], code])}]`"
+                if code != language
+                else "the show's own text is at the top level of podcast.yaml",
+            )
+            continue
+        text = _read_show_text(reader, value, code)
+        if text is not None:
+            translations.append(text)
+    for code in languages[1:]:
+        if not any(t.language == code for t in translations):
+            reader.warn(
+                node,
+                "W401",
+                f"no text for the '{code}' side: its feed and pages would use this file's "
+                "title and description",
+                f"add `translations:` with `{code}:` and its title, feed_title and description",
+            )
+    choice = reader.choice(doc.get("default_feed"), "default_feed", [d.value for d in DefaultFeed])
+    return {
+        "languages": tuple(languages),
+        "translations": tuple(translations),
+        "default_feed": DefaultFeed(choice or DefaultFeed.ALL.value),
+    }
+
+
+def _read_show_text(reader: FieldReader, node: Node, code: str) -> ShowText | None:
+    fields = reader.mapping(node, f"translations.{code}")
+    if fields is None:
+        return None
+    reader.check_keys(fields, TRANSLATION_FIELDS, f"translations.{code}")
+    where = f"translations.{code}"
+    categories = fields.get("categories")
+    keywords = fields.get("keywords")
+    platforms = fields.get("platforms")
+    feed_url = reader.url(fields.get("feed_url"), f"{where}.feed_url")
+    guid_node = fields.get("podcast_guid")
+    return ShowText(
+        language=code,
+        title=reader.text(fields.get("title"), f"{where}.title", max_length=255),
+        feed_title=reader.text(fields.get("feed_title"), f"{where}.feed_title", max_length=255),
+        subtitle=reader.text(fields.get("subtitle"), f"{where}.subtitle", max_length=255),
+        description_md=reader.text(fields.get("description"), f"{where}.description"),
+        feed_url=feed_url,
+        podcast_guid=_read_podcast_guid(reader, guid_node, feed_url) if guid_node else None,
+        categories=tuple(_read_categories(reader, categories)) if categories else None,
+        keywords=tuple(v for v, _ in reader.text_list(keywords, f"{where}.keywords"))
+        if keywords
+        else None,
+        platforms=tuple(_read_platforms(reader, platforms)) if platforms else None,
+        positions={key: (k.line, k.column) for key, (k, _v) in fields.entries.items()},
+    )
 
 
 def _with_slash(url: str | None) -> str | None:
@@ -343,6 +437,4 @@ def _read_podcast_guid(reader: FieldReader, node: Node | None, feed_url: str | N
                 f"'podcast_guid' is not a UUID: '{value}'",
                 "remove it to derive one from feed_url, or paste a UUID",
             )
-    # Podcasting 2.0: uuidv5 of the feed URL without scheme and trailing slash.
-    base = (feed_url or "").split("://", 1)[-1].rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, base))
+    return derived_podcast_guid(feed_url or "")

@@ -27,7 +27,7 @@ from .switches import enabled
 
 Parsed = TypeVar("Parsed")
 
-FORMAT = f"gaepod-cache-11/{__version__}"  # bump it with any change of these classes
+FORMAT = f"gaepod-cache-12/{__version__}"  # bump it with any change of these classes
 # The validation records are saved as this many pickles, each holding the files whose
 # path hashes to it; a build saves again only the ones whose records changed and copies
 # the others' bytes from the last cache file (pickling 1,000 records took 20-30 ms).
@@ -84,7 +84,8 @@ class BuildCache:
     tag_options: str = ""  # how audio was last tagged (ID3 version): a change retags all
     memo: dict[str, dict[bytes, bytes]] = field(default_factory=dict)  # see memo.py
     parsed: dict[str, tuple[Stamp, object]] = field(default_factory=dict)  # see recall
-    feed_item_keys: list[str] = field(default_factory=list)  # of feed.xml's items, in order
+    # of each feed's items, in order, by the feed's path
+    feed_item_keys: dict[str, list[str]] = field(default_factory=dict)
     loaded: _Shards | None = field(default=None, repr=False, compare=False)  # not saved
 
     def lookup(
