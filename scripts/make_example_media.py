@@ -49,9 +49,9 @@ def _freq(note: str) -> float:
     return 440.0 * 2.0 ** (_NOTE_NAMES[note] / 12.0)
 
 
-# file number (episodes/NNN-*.yaml -> audio/NNN.mp3) -> (seconds, melody).
+# file number (episodes/NNN-*.yaml -> audio/NNN.mp3), or name, -> (seconds, melody).
 # Durations differ per episode.
-JINGLES: dict[int, tuple[float, list[str]]] = {
+JINGLES: dict[int | str, tuple[float, list[str]]] = {
     1: (4.0, ["C5", "E5", "G5", "E5", "C5"]),
     2: (4.5, ["A4", "C5", "E5", "D5", "C5", "A4"]),
     3: (5.0, ["G4", "B4", "D5", "G5", "D5", "B4", "G4"]),
@@ -61,6 +61,7 @@ JINGLES: dict[int, tuple[float, list[str]]] = {
     7: (6.0, ["D4", "G4", "A4", "C5", "D5", "E5", "D5", "A4"]),
     8: (4.8, ["E4", "G4", "C5", "E5", "C5", "G4"]),
     9: (3.0, ["C5", "G4", "C5"]),
+    "003-es": (4.4, ["G4", "D5", "B4", "G5", "D5", "G4"]),  # 003 in Spanish
 }
 
 
@@ -225,8 +226,9 @@ def main(argv: list[str]) -> int:
     audio_dir.mkdir(parents=True, exist_ok=True)
     art_dir.mkdir(parents=True, exist_ok=True)
 
-    for number, (seconds, melody) in sorted(JINGLES.items()):
-        out = audio_dir / f"{number:03d}.mp3"
+    for number, (seconds, melody) in sorted(JINGLES.items(), key=lambda item: str(item[0])):
+        name = f"{number:03d}" if isinstance(number, int) else number
+        out = audio_dir / f"{name}.mp3"
         out.write_bytes(encode_mp3(synth_jingle(seconds, melody)))
         print(f"wrote {out} ({out.stat().st_size} bytes)")
 

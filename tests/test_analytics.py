@@ -39,7 +39,7 @@ def test_enclosures_go_behind_the_prefix_and_guids_do_not(tmp_path: Path) -> Non
     publish_site(show, out)
     after = feedparser.parse((out / "feed.xml").read_bytes())
     assert not after.bozo
-    assert len(after.entries) == len(before.entries) == 8
+    assert len(after.entries) == len(before.entries) == 9
     for old, new in zip(before.entries, after.entries, strict=True):
         assert new.id == old.id  # guids never change
         old_url, new_url = old.enclosures[0].href, new.enclosures[0].href
@@ -116,7 +116,7 @@ def test_diff_shows_the_prefix_on_every_enclosure(tmp_path: Path) -> None:
     diff = run("build", "--diff", "--json", "--show", str(show), "--out", str(out))
     assert diff.exit_code == 0, diff.output
     changed = json.loads(diff.stdout)["changed"]
-    assert len(changed) == 8
+    assert len(changed) == 9
     assert all(c["changes"][0].startswith("enclosure: 'https://crossroads") for c in changed)
     assert all(f"-> '{OP3}crossroads" in c["changes"][0] for c in changed)
 
@@ -160,7 +160,8 @@ def test_diff_shows_show_level_changes(tmp_path: Path) -> None:
         run("build", "--diff", "--json", "--show", str(show), "--out", str(out)).stdout
     )
     assert len(as_json["show_changes"]) == 9
-    assert [f["feed"] for f in as_json["feeds"]] == ["feed.xml"]
+    # The Spanish feed shares the show's facts but its title: it changes too.
+    assert [f["feed"] for f in as_json["feeds"]] == ["feed.xml", "es/feed.xml"]
     # The build publishes exactly that, after which there is nothing left to show.
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
     again = run("build", "--diff", "--show", str(show), "--out", str(out))
@@ -193,9 +194,9 @@ def test_diff_covers_every_feed_the_manifest_lists(tmp_path: Path) -> None:
     manifest_path.write_text(json.dumps(manifest))
     diff = run("build", "--diff", "--json", "--show", str(show), "--out", str(out))
     feeds = json.loads(diff.stdout)["feeds"]
-    assert [f["feed"] for f in feeds] == ["feed.xml", "retired/feed.xml"]
+    assert [f["feed"] for f in feeds] == ["feed.xml", "es/feed.xml", "retired/feed.xml"]
     assert feeds[0]["added"] == feeds[0]["removed"] == [] and not feeds[0]["show_changes"]
-    assert feeds[1]["feed_removed"] and len(feeds[1]["removed"]) == 8
+    assert feeds[2]["feed_removed"] and len(feeds[2]["removed"]) == 9
     text = run("build", "--diff", "--show", str(show), "--out", str(out)).stdout
     assert "retired/feed.xml" in text and "- feed no longer published" in text
 

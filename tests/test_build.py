@@ -40,11 +40,11 @@ def test_quiet_build_is_silent_and_publishes_feed_and_site(show: Path, tmp_path:
     assert result.exit_code == 0, result.output
     assert result.stdout == "" and result.stderr == ""
     parsed = feedparser.parse((out / "feed.xml").read_bytes())
-    assert not parsed.bozo and len(parsed.entries) == 8
+    assert not parsed.bozo and len(parsed.entries) == 9
     assert (out / "index.html").is_file()
     assert (out / "episodes" / "001-marta-oliveira-ports-pipelines-power" / "index.html").is_file()
     ledger = (show / "published.yaml").read_text()
-    assert ledger.count("- guid:") == 8
+    assert ledger.count("- guid:") == 9
 
 
 def test_second_build_writes_nothing(show: Path, tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_after_a_first_build_that_tags_the_audio_an_edit_reports_only_that_episo
     published must be the feed it wrote, not the lengths from before the tagging."""
     out = tmp_path / "public"
     first = json.loads(run("build", "--json", "--show", str(show), "--out", str(out)).stdout)
-    assert len(first["tagged"]) == 9 and len(first["added"]) == 8
+    assert len(first["tagged"]) == 10 and len(first["added"]) == 9
     source = show / "003-lukasz-wisniewski-archives-empires-uses-of-history.yaml"
     source.write_text(source.read_text().replace("the Uses of History", "the Uses of Memory"))
 
@@ -161,15 +161,20 @@ def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
         return entry(view)
 
     monkeypatch.setattr(site_search, "_entry", counting)
-    source = show / "006-jose-nunez-litio-agua-soberania.yaml"
+    source = show / "005-priya-raghunathan-chips-cables-geography-of-the-cloud.yaml"
     source.write_text(
         source.read_text().replace("description: |\n", "description: |\n  Zanzibar. ", 1)
     )
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
-    assert log.read_text().split() == ["006-jose-nunez-litio-agua-soberania"]
+    assert log.read_text().split() == ["005-priya-raghunathan-chips-cables-geography-of-the-cloud"]
     index = (out / "search.json").read_bytes()
     entries = {e["u"]: e for e in json.loads(index)["episodes"]}
-    assert "zanzibar" in entries["episodes/006-jose-nunez-litio-agua-soberania/index.html"]["w"]
+    assert (
+        "zanzibar"
+        in entries["episodes/005-priya-raghunathan-chips-cables-geography-of-the-cloud/index.html"][
+            "w"
+        ]
+    )
     shutil.rmtree(show / ".gaepod")
     shutil.rmtree(out)
     cold = run("build", "--no-tag", "--show", str(show), "--out", str(out))
@@ -192,16 +197,16 @@ def test_one_edit_renders_one_feed_item_and_matches_a_cold_build(
         return render_items(show_, episodes)
 
     monkeypatch.setattr(feed, "render_items", counting)
-    source = show / "006-jose-nunez-litio-agua-soberania.yaml"
+    source = show / "005-priya-raghunathan-chips-cables-geography-of-the-cloud.yaml"
     source.write_text(source.read_text().replace("description: |\n", "description: |\n  New. ", 1))
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
-    assert len(rendered) == 1 and rendered[0].startswith("José ")
+    assert len(rendered) == 1 and rendered[0].startswith("Priya ")
     incremental = (out / "feed.xml").read_bytes()
     assert b"New. " in incremental
     (out / "feed.xml").write_bytes(incremental.replace(b"<item>", b"<item >", 1))  # edited by hand
     rendered.clear()
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
-    assert len(rendered) == 8  # a feed.xml gaepod did not write is never reused
+    assert len(rendered) == 9  # a feed.xml gaepod did not write is never reused
     assert (out / "feed.xml").read_bytes() == incremental
     shutil.rmtree(show / ".gaepod")
     shutil.rmtree(out)
@@ -291,7 +296,7 @@ def test_scheduled_episode_appears_after_its_time(show: Path, tmp_path: Path) ->
     draft = show / "009-ingrid-halvorsen-fisheries-fjords-north-sea.yaml"
     draft.write_text(draft.read_text().replace("draft: true", "draft: false"))
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
-    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 8
+    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 9
     later = CliRunner().invoke(
         app,
         [
@@ -307,7 +312,7 @@ def test_scheduled_episode_appears_after_its_time(show: Path, tmp_path: Path) ->
         ],
     )
     assert later.exit_code == 0, later.output
-    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 9
+    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 10
 
 
 def test_usage_error_exits_2(show: Path) -> None:
@@ -458,7 +463,12 @@ def test_a_build_marks_the_feed_and_the_search_index_as_made_from_every_episode(
         options, tmp_path / "out", podcast, datetime.fromisoformat(NOW), BuildCache()
     )
 
-    assert sorted(o.relpath for o in planned if o.whole_show) == ["feed.xml", "search.json"]
+    assert sorted(o.relpath for o in planned if o.whole_show) == [
+        "es/feed.xml",
+        "es/search.json",
+        "feed.xml",
+        "search.json",
+    ]
 
 
 def test_a_build_with_nothing_to_do_still_reports_the_episodes_in_the_feed(
@@ -472,7 +482,7 @@ def test_a_build_with_nothing_to_do_still_reports_the_episodes_in_the_feed(
     again = json.loads(run("build", "--json", "--show", str(show), "--out", str(out)).stdout)
 
     assert again["nothing_changed"] is True
-    assert again["episodes_in_feed"] == first["episodes_in_feed"] == len(parsed.entries) == 8
+    assert again["episodes_in_feed"] == first["episodes_in_feed"] == len(parsed.entries) == 9
 
 
 def test_work_done_while_the_files_flush_sees_none_renamed_and_can_stop_the_commit(
@@ -517,7 +527,7 @@ def test_the_saved_cache_knows_the_ledger_written_and_the_files_removed_after_it
     assert run("build", "-q", "--show", str(show), "--out", str(out)).exit_code == 0
     cache = load_cache(show / ".gaepod")
     ledger = cache.recall(LEDGER_FILE, stamp(show / "published.yaml"), Ledger)
-    assert ledger is not None and len(ledger.entries) == 8
+    assert ledger is not None and len(ledger.entries) == 9
     published = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert set(cache.outputs) == published
 
@@ -630,4 +640,4 @@ def test_verbose_build_counts_the_episodes_read_again(show: Path, tmp_path: Path
     result = run("build", "--verbose", "--show", str(show), "--out", str(out))
 
     assert result.exit_code == 0, result.output
-    assert "check: 9 episode files (8 unchanged since the last build)" in result.stderr
+    assert "check: 10 episode files (9 unchanged since the last build)" in result.stderr

@@ -96,7 +96,7 @@ def test_bundled_example_show_checks_clean(runner):
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert re.fullmatch(
-        r"✓ .*episodes: 9 episode files \(5 published, 3 scheduled, 1 draft\), "
+        r"✓ .*episodes: 10 episode files \(6 published, 3 scheduled, 1 draft\), "
         r"0 errors, 0 warnings\n",
         result.stdout,
     )

@@ -13,7 +13,8 @@ from gaepod.site.theme import TEMPLATES
 def _spanish_show(tmp_path: Path) -> Path:
     show = copy_example(tmp_path)
     podcast = show / "podcast.yaml"
-    podcast.write_text(podcast.read_text().replace("language: en", "language: es"))
+    one_language = podcast.read_text().split("# Two sides")[0]  # the show's Spanish side off
+    podcast.write_text(one_language.replace("language: en", "language: es"))
     return show
 
 

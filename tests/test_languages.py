@@ -12,23 +12,21 @@ from conftest import copy_example, publish_feed, run_check
 from gaepod.errors import InvalidShowError
 
 SPANISH_EPISODE = "006-jose-nunez-litio-agua-soberania.yaml"
-SPANISH_TEXT = """\
-languages: [en, es]
-translations:
-  es:
-    title: Encrucijadas y Corrientes
-    feed_title: Crossroads & Currents (Español)
-    subtitle: Conversaciones largas sobre geopolítica, economía, historia y tecnología
-    description: |
-      **Crossroads & Currents** en español: conversaciones largas con un invitado.
-"""
+
+
+def one_language(show: Path) -> str:
+    """podcast.yaml of the bundled show without its Spanish side."""
+    return (show / "podcast.yaml").read_text().split("# Two sides")[0]
 
 
 def bilingual(folder: Path, default_feed: str | None = None) -> Path:
+    """The bundled show: English and Spanish (`default_feed: all` as it ships)."""
     show = copy_example(folder)
-    podcast = show / "podcast.yaml"
-    extra = SPANISH_TEXT + (f"default_feed: {default_feed}\n" if default_feed else "")
-    podcast.write_text(podcast.read_text() + extra)
+    if default_feed:
+        podcast = show / "podcast.yaml"
+        text = podcast.read_text()
+        assert "default_feed: all\n" in text
+        podcast.write_text(text.replace("default_feed: all\n", f"default_feed: {default_feed}\n"))
     return show
 
 
@@ -44,16 +42,17 @@ def test_each_language_gets_its_own_feed(tmp_path: Path) -> None:
     main, main_app = _parsed(out / "feed.xml")
     spanish, spanish_app = _parsed(out / "es" / "feed.xml")
     # The main feed keeps every episode it always carried (default_feed: all).
-    assert len(main.entries) == 8 and len(main_app["episodes"]) == 8
+    assert len(main.entries) == 9 and len(main_app["episodes"]) == 9
     assert [e.title for e in spanish.entries] == [
-        "José Ñúñez: ¿Litio, Agua, y Soberanía en los Andes?"
+        "José Ñúñez: ¿Litio, Agua, y Soberanía en los Andes?",
+        "Dr. Łukasz Wiśniewski: ¿Archivos, Imperios, y los Usos de la Historia?",
     ]
-    assert len(spanish_app["episodes"]) == 1
+    assert len(spanish_app["episodes"]) == 2
     assert main.feed.language == "en" and spanish.feed.language == "es"
     assert spanish.feed.title == "Crossroads & Currents (Español)"
     assert spanish_app["title"] == "Crossroads & Currents (Español)"
-    assert "en español" in str(spanish_app["description"])
-    assert spanish.feed.subtitle.startswith("Conversaciones largas")
+    assert "podcast independiente de entrevistas" in str(spanish_app["description"])
+    assert spanish.feed.subtitle.startswith("Conversaciones a fondo")
     self_links = [
         next(link.href for link in parsed.feed.links if link.rel == "self")
         for parsed in (main, spanish)
@@ -112,9 +111,9 @@ def test_a_spanish_only_feed_refuses_to_drop_a_published_episode(tmp_path: Path)
 
 def test_check_reports_the_language_rules_with_their_lines(tmp_path: Path) -> None:
     show = copy_example(tmp_path)
-    podcast = show / "podcast.yaml"
-    text = podcast.read_text()
-    podcast.write_text(text + "languages: [es, en]\ntranslations:\n  fr:\n    title: Carrefours\n")
+    text = one_language(show)
+    extra = "languages: [es, en]\ntranslations:\n  fr:\n    title: Carrefours\n"
+    (show / "podcast.yaml").write_text(text + extra)
     report = run_check(show)
     assert report.check is not None
     found = {d.code: d for d in report.check.diagnostics}

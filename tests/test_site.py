@@ -214,11 +214,14 @@ def test_sitemap_and_robots(example_site: Path) -> None:
 
 
 def test_spanish_episode_is_marked_spanish(example_site: Path) -> None:
+    """The bundled show has a Spanish side: its Spanish episode's page is a Spanish page,
+    and the English listings mark it ES."""
     html = (example_site / "episodes/006-jose-nunez-litio-agua-soberania/index.html").read_text()
-    assert '<h1 lang="es">José Ñúñez: ¿Litio, Agua, y Soberanía en los Andes?</h1>' in html
-    assert '<div class="prose" lang="es">' in html
-    assert '<html lang="en">' in html
+    assert '<html lang="es">' in html
+    assert "<h1>José Ñúñez: ¿Litio, Agua, y Soberanía en los Andes?</h1>" in html
+    assert '<h2 id="notes-heading">Notas del episodio</h2>' in html
     archive = (example_site / "archive/index.html").read_text()
+    assert 'title="Spanish">ES</abbr> <a href="../episodes/006-jose-nunez' in archive
     assert 'index.html" lang="es">José Ñúñez' in archive
 
 
@@ -231,13 +234,16 @@ def test_show_pages_are_rendered_in_the_layout(example_site: Path) -> None:
         "About",
         "Support / Donate",
         "Become a member",
-        "Hazte miembro",
         "FAQ",
         "Contact",
+        "Topics",
     ]
-    assert '<a href="es/miembros/index.html" lang="es">Hazte miembro</a>' in nav
     spanish = (example_site / "es/miembros/index.html").read_text()
-    assert '<article class="wrap page" lang="es">' in spanish
+    assert '<html lang="es">' in spanish and '<article class="wrap page" lang="es">' in spanish
+    spanish_nav = spanish.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert (
+        '<a href="../../es/miembros/index.html" aria-current="page" lang="es">Hazte' in spanish_nav
+    )
     assert '<link rel="stylesheet" href="../../assets/style.css">' in spanish
     faq = (example_site / "faq/index.html").read_text()
     assert "<h1>Frequently asked questions</h1>" in faq
@@ -257,7 +263,7 @@ def test_search_words_leave_out_link_addresses() -> None:
 def test_search_index_covers_the_archive(example_site: Path) -> None:
     index = json.loads((example_site / "search.json").read_text())
     entries = index["episodes"]
-    assert len(entries) == 8
+    assert len(entries) == 9
     jose = next(e for e in entries if e["g"] == ["José Ñúñez"])
     assert jose["u"] == "episodes/006-jose-nunez-litio-agua-soberania/index.html"
     assert "litio" in jose["k"]
@@ -293,7 +299,7 @@ def test_cli_site_twice_writes_nothing(tmp_path: Path) -> None:
     ]
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
-    assert "pages, 8 episodes" in first.stdout
+    assert "pages, 9 episodes" in first.stdout
     second = CliRunner().invoke(app, [*args, "--quiet"])
     assert second.exit_code == 0
     assert second.stdout == ""

@@ -23,11 +23,13 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..model import Episode, Podcast, Show
+from ..show.feeds import show_feeds
 from ..show.notes import to_text, truncate
 from ..show.pages import ABOUT, ShowPage, read_pages
-from .i18n import N_, translations
+from .i18n import N_, locale_tag, translations
 from .meta import episode_jsonld, series_jsonld, share_links, transcript_text
 from .search import SEARCH_PATH, search_index
+from .sides import Alternate, LanguageLink, SideLinks, primary, translation_groups
 from .theme import ASSETS, environment, static_files, template_fingerprint
 from .theme import theme_dir as theme_dir  # re-exported for build
 from .views import (
@@ -80,11 +82,21 @@ class Meta:
     nav: str = ""  # key of the current navigation item
     og_type: str = "website"
     lang: str | None = None  # language of the main content when it differs from the show's
+    alternates: tuple[Alternate, ...] = ()  # the page in every language (hreflang)
+    switch: tuple[LanguageLink, ...] = ()  # the header's language switch
+    locale: str = ""  # og:locale of the page's side, 'en_US'
 
     @property
     def root(self) -> Markup:
         """The way back to the site root from this page: '', '../', '../../' ..."""
         return Markup("../" * self.relpath.count("/"))  # Markup: nothing to escape, ever
+
+
+@dataclass(frozen=True)
+class SitemapUrl:
+    loc: str
+    lastmod: str  # a date, or ''
+    alternates: tuple[Alternate, ...]  # the page in every language, itself included
 
 
 @dataclass(frozen=True)
@@ -104,15 +116,18 @@ class SiteInfo:
         pages: Sequence[ShowPage],
         gettext: Callable[[str], str] = str,
         prefix: str = "",
+        title: str | None = None,
     ) -> None:
+        """`show`: the show as this language's side presents it; `title`: the site's
+        title when it is not the feed's ("... en español" rather than "... (Español)")."""
         self.show = show
         self.prefix = Markup(prefix)  # where this language's listing pages are: "", "es/"
         _ = gettext
-        self.title = show.title
+        self.title = title or show.title
         self.subtitle = show.subtitle or ""
         self.link = show.link
         self.lang = show.language
-        cover_alt = _(N_("Cover art of %(title)s")) % {"title": show.title}
+        cover_alt = _(N_("Cover art of %(title)s")) % {"title": self.title}
         self.cover = artwork_image(show.image, cover_alt)
         self.feed_href = (
             show.feed_url[len(show.link) :]
@@ -131,7 +146,7 @@ class SiteInfo:
         self.nav = tuple(items)
 
     def fingerprint(self) -> str:
-        return digest(self.show, self.nav, self.prefix, self.cover)
+        return digest(self.show, self.title, self.nav, self.prefix, self.cover)
 
     @property
     def description_html(self) -> Markup:
@@ -159,14 +174,43 @@ def plan_site(
     gives a digest of all of an episode's data when the caller has one (the build cache),
     `compiled_templates` a folder to keep compiled templates in between runs."""
     templates = template_fingerprint(theme)
-    language = podcast.show.language
-    env = environment(theme, compiled_templates, templates, language)
-    gettext = translations(language, theme).gettext
-    show_pages, _problems = read_pages(podcast.show.root)  # `gaepod check` reports them
-    data = SiteData(podcast, now, episode_key, Interface(language, gettext))
-    site = SiteInfo(podcast.show, show_pages, gettext)
-    builder = _Planner(env, site, data, templates, gettext)
-    return list(builder.pages(show_pages))
+    show = podcast.show
+    show_pages, _problems = read_pages(show.root)  # `gaepod check` reports them
+    feeds = show_feeds(show)
+    languages = [feed.show.language for feed in feeds]
+    links = SideLinks(show, languages)
+    links.groups = translation_groups(podcast.published(now))
+    planners = []
+    for feed in feeds:
+        language = feed.show.language
+        prefix = links.prefix(language)
+        gettext = translations(language, theme).gettext
+        env = environment(theme, compiled_templates, templates, language)
+        interface = Interface(language, gettext, prefix)
+        data = SiteData(podcast, now, episode_key, interface, feed.carries)
+        own_pages = [p for p in show_pages if _side_of(p.lang, show, languages) == language]
+        text = show.text_in(language)
+        site = SiteInfo(feed.show, own_pages, gettext, prefix, text.title if text else None)
+        planner = _Planner(env, site, data, templates, gettext, links)
+        planner.register(own_pages, lambda e: _side_of(e.language, show, languages))
+        planners.append((planner, own_pages))
+    pages: list[Page] = []
+    for planner, own_pages in planners:
+        pages += planner.pages(own_pages)
+    main = planners[0][0]
+    pages += main.shared_pages([(p, own) for p, own in planners])
+    return pages
+
+
+def _side_of(language: str | None, show: Show, languages: Sequence[str]) -> str:
+    """The side a page in `language` belongs to: its own when the show has one, else the
+    show's (a show in one language keeps its Spanish episode with the English pages)."""
+    if language is None:
+        return show.language
+    for side in languages:
+        if primary(side) == primary(language):
+            return side
+    return show.language
 
 
 def site_files(podcast: Podcast, now: datetime, theme: Path | None) -> list[tuple[str, Path]]:
@@ -195,18 +239,44 @@ class _Planner:
         data: SiteData,
         templates: str,
         gettext: Callable[[str], str] = str,
+        links: SideLinks | None = None,
     ) -> None:
         self.env = env
         self._ = gettext
         self.site = site
         self.data = data
         self.show = site.show
+        self.language = site.lang
+        self.prefix = site.prefix
+        self.links = links or SideLinks(site.show, [site.lang])
+        self.locale = locale_tag(site.lang)
         self.base = digest(__version__, templates, site.fingerprint())
-        self._fragments: dict[tuple[str, str, str], Markup] = {}
+        self._fragments: dict[tuple[str, str, str, object], Markup] = {}
+        self._owned: set[str] = set()  # slugs of the episodes whose pages this side makes
         self._cards: dict[tuple[str, int], Markup] = {}
 
+    def register(self, show_pages: Sequence[ShowPage], side_of: Callable[[Episode], str]) -> None:
+        """Tell the other sides which pages this one makes (before any is keyed)."""
+        add = partial(self.links.add_listing, self.language)
+        for key in ("index.html", "archive/index.html", "tags/index.html", "guests/index.html"):
+            add(key)
+        add("search/index.html")
+        if not self._has_page(show_pages, ABOUT):
+            add(f"{ABOUT}/index.html")
+        for group in [*self.data.tags.values(), *self.data.guests.values()]:
+            add(group.key)
+        for view in self.data.views:
+            if side_of(view.episode) == self.language:
+                self._owned.add(view.slug)
+                self.links.add_episode(self.language, view.slug, view.href)
+
+    def _has_page(self, show_pages: Sequence[ShowPage], name: str) -> bool:
+        return any(p.path == f"{self.prefix}{name}" for p in show_pages)
+
     def page(self, relpath: str, template: str, key: object, **context: Any) -> Page:
-        return self._keyed(relpath, template, key, partial(self._render, template, context))
+        alternates = self.links.listing_alternates(relpath.removeprefix(self.prefix))
+        render = partial(self._render, template, context)
+        return self._keyed(relpath, template, (key, alternates), render)
 
     def _keyed(self, relpath: str, template: str, key: object, render: Callable[[], bytes]) -> Page:
         """A page whose content key covers the site, its address, template and `key`."""
@@ -221,13 +291,14 @@ class _Planner:
         )
         return text.encode()
 
-    def _fragment(self, template: str, root: str, current: str = "") -> Markup:
-        """A part of the layout (header, footer) rendered once per depth and current page."""
-        key = (template, root, current)
+    def _fragment(self, template: str, root: str, current: str = "", switch: object = ()) -> Markup:
+        """A part of the layout (header, footer) rendered once per depth, current page and
+        language switch."""
+        key = (template, root, current, switch)
         html = self._fragments.get(key)
         if html is None:
             rendered = self.env.get_template(template).render(
-                site=self.site, root=root, current=current
+                site=self.site, root=root, current=current, switch=switch
             )
             html = self._fragments[key] = Markup(rendered)
         return html
@@ -248,12 +319,18 @@ class _Planner:
 
     def meta(self, relpath: str, title: str, description: str = "", **extra: Any) -> Meta:
         path = relpath.removesuffix("index.html")
+        alternates = extra.pop("alternates", None)
+        if alternates is None:
+            alternates = self.links.listing_alternates(relpath.removeprefix(self.prefix))
         return Meta(
             relpath,
             title,
             self.show.link + path,
             description,  # "" -> the layout shows the show's description
             extra.pop("image", self.site.cover),
+            alternates=alternates,
+            switch=self.links.switch(self.language, alternates),
+            locale=self.locale,
             **extra,
         )
 
@@ -271,27 +348,29 @@ class _Planner:
         }
 
     def pages(self, show_pages: Sequence[ShowPage]) -> Iterator[Page]:
-        data, site, _ = self.data, self.site, self._
+        """This side's pages: its home, listings, search, the show's pages in its
+        language, and the pages of the episodes in its language."""
+        data, site, _, p = self.data, self.site, self._, self.prefix
         views = data.views
         latest = views[:HOME_EPISODES]
         yield self.page(
-            "index.html",
+            f"{p}index.html",
             "home.html",
             [v.digest for v in latest],
-            meta=self.meta("index.html", ""),
+            meta=self.meta(f"{p}index.html", ""),
             latest=latest,
             has_more=len(views) > HOME_EPISODES,
             jsonld=lambda: series_jsonld(self.show, site.cover.url),
         )
         for view in views:
-            yield self._episode(view)
+            if view.slug in self._owned:
+                yield self._episode(view)
         yield from self._listing(
-            "archive", "archive.html", _(N_("All episodes")), views, nav="archive"
+            f"{p}archive", "archive.html", _(N_("All episodes")), views, nav="archive"
         )
-        groups = {"tags": data.sorted_groups(data.tags.values())}
-        groups["guests"] = data.sorted_groups(data.guests.values())
+        groups = self.groups()
         for kind, title in (("tags", _(N_("Topics"))), ("guests", _(N_("Guests")))):
-            relpath = f"{kind}/index.html"
+            relpath = f"{p}{kind}/index.html"
             yield self.page(
                 relpath,
                 f"{kind}.html",
@@ -301,13 +380,13 @@ class _Planner:
             )
             for group in groups[kind]:
                 yield from self._group(group)
-        if not any(p.path == ABOUT for p in show_pages):
-            relpath = f"{ABOUT}/index.html"
+        if not self._has_page(show_pages, ABOUT):
+            relpath = f"{p}{ABOUT}/index.html"
             meta = self.meta(relpath, _(N_("About")), nav=ABOUT)
             yield self.page(relpath, "about.html", "", meta=meta)
         for show_page in show_pages:
             yield self._show_page(show_page)
-        relpath = "search/index.html"
+        relpath = f"{p}search/index.html"
         yield self.page(
             relpath,
             "search.html",
@@ -315,6 +394,24 @@ class _Planner:
             meta=self.meta(relpath, _(N_("Search"))),
             search_messages=self._search_messages(),
         )
+        digests = [v.digest for v in views]
+        yield Page(
+            f"{p}{SEARCH_PATH}",
+            digest(self.base, SEARCH_PATH, digests),
+            partial(search_index, views),
+            whole_show=True,
+        )
+
+    def groups(self) -> dict[str, list[Group]]:
+        data = self.data
+        return {
+            "tags": data.sorted_groups(data.tags.values()),
+            "guests": data.sorted_groups(data.guests.values()),
+        }
+
+    def shared_pages(self, sides: Sequence[tuple[_Planner, Sequence[ShowPage]]]) -> Iterator[Page]:
+        """The pages a site has once: 404, the sitemap of every side, robots.txt."""
+        _ = self._
         yield self.page(
             "404.html",
             "404.html",
@@ -322,14 +419,7 @@ class _Planner:
             meta=self.meta("404.html", _(N_("Page not found"))),
             root="/" + self.show.link.split("://", 1)[-1].partition("/")[2],
         )
-        digests = [v.digest for v in views]
-        yield Page(
-            SEARCH_PATH,
-            digest(self.base, SEARCH_PATH, digests),
-            partial(search_index, views),
-            whole_show=True,
-        )
-        urls = self._sitemap_urls(show_pages, groups)
+        urls = [url for side, own_pages in sides for url in side.sitemap_urls(own_pages)]
         yield self.page(
             "sitemap.xml", "sitemap.xml", urls, meta=self.meta("sitemap.xml", ""), urls=urls
         )
@@ -349,6 +439,7 @@ class _Planner:
             newer.digest if newer else None,
             [r.digest for r in related],
             transcript_key,
+            self.links.episode_alternates(view.slug),
         )
         # The page's values are gathered when it is rendered: a plan holds a page per
         # episode, an edit renders a few of them.
@@ -371,6 +462,7 @@ class _Planner:
             image=view.image,
             og_type="article",
             lang=view.lang,
+            alternates=self.links.episode_alternates(view.slug),
         )
         values = {
             "meta": meta,
@@ -444,24 +536,29 @@ class _Planner:
             body_html=lambda: markdown_html(show_page.body_md),
         )
 
-    def _sitemap_urls(
-        self, show_pages: Sequence[ShowPage], groups: dict[str, list[Group]]
-    ) -> list[tuple[str, str]]:
-        """(absolute URL, lastmod date or '') of every page worth indexing."""
-        link = self.show.link
-        urls = [(link, self.data.views[0].date_iso[:10] if self.data.views else "")]
-        urls += [(v.canonical, v.date_iso[:10]) for v in self.data.views]
-        count = max(1, -(-len(self.data.views) // PAGE_SIZE))
+    def sitemap_urls(self, show_pages: Sequence[ShowPage]) -> list[SitemapUrl]:
+        """Every page of this side worth indexing, with its lastmod and its translations."""
+        link, p, views = self.show.link, self.prefix, self.data.views
+        alternates = self.links.listing_alternates
+
+        def listing(key: str, lastmod: str = "") -> SitemapUrl:
+            return SitemapUrl(link + p + key.removesuffix("index.html"), lastmod, alternates(key))
+
+        urls = [listing("index.html", views[0].date_iso[:10] if views else "")]
         urls += [
-            (link + _page_href("archive", n).removesuffix("index.html"), "")
-            for n in range(1, count + 1)
+            SitemapUrl(v.canonical, v.date_iso[:10], self.links.episode_alternates(v.slug))
+            for v in views
+            if v.slug in self._owned
         ]
+        count = max(1, -(-len(views) // PAGE_SIZE))
+        urls += [listing(_page_href("archive", n)) for n in range(1, count + 1)]
+        groups = self.groups()
         for kind in ("tags", "guests"):
-            urls.append((f"{link}{kind}/", ""))
-            urls += [(link + g.path, "") for g in groups[kind]]
-        if not any(p.path == ABOUT for p in show_pages):
-            urls.append((f"{link}{ABOUT}/", ""))
-        urls += [(f"{link}{p.path}/", "") for p in show_pages]
+            urls.append(listing(f"{kind}/index.html"))
+            urls += [listing(g.key) for g in groups[kind]]
+        if not self._has_page(show_pages, ABOUT):
+            urls.append(listing(f"{ABOUT}/index.html"))
+        urls += [SitemapUrl(f"{link}{page.path}/", "", ()) for page in show_pages]
         return urls
 
 

@@ -23,7 +23,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from .i18n import LOCALE, THEME_LOCALE, translations
+from .i18n import LOCALE, THEME_LOCALE, locale_tag, translations
 from .views import digest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -83,6 +83,7 @@ def environment(
     # One Environment per language: `_()` in a template is the page language's catalogue.
     env.install_gettext_translations(translations(language, theme), newstyle=True)  # type: ignore[attr-defined]
     env.filters["at"] = _at
+    env.filters["og_locale"] = locale_tag
     env.globals["assets"] = Markup(ASSETS)
     return env
 

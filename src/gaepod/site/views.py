@@ -24,6 +24,7 @@ from ..model import Artwork, Episode, EpisodeType, Podcast, Show
 from ..paths import slugify
 from ..show.notes import to_html, to_text, truncate
 from .i18n import N_, format_date
+from .sides import language_name, primary
 
 RELATED_LIMIT = 4
 RELATED_WINDOW = 4  # neighbours in time looked at per shared tag/guest: no O(N²)
@@ -74,6 +75,7 @@ class Interface:
 
     language: str
     gettext: Callable[[str], str] = str
+    prefix: str = ""  # where this language's listing pages are: "", "es/"
 
 
 def _primary(language: str) -> str:
@@ -107,15 +109,15 @@ class GuestRef(Ref):
 # One Ref per name, shared by every view that names it: a catalog repeats the same
 # few hundred tags and guests thousands of times.
 @lru_cache(maxsize=65536)
-def _tag_ref(name: str) -> Ref:
+def _tag_ref(name: str, prefix: str = "") -> Ref:
     slug = name_slug(name)
-    return Ref(name, slug, Markup(f"tags/{slug}/index.html"))
+    return Ref(name, slug, Markup(f"{prefix}tags/{slug}/index.html"))
 
 
 @lru_cache(maxsize=65536)
-def _guest_ref(name: str, url: str | None, bio: str | None) -> GuestRef:
+def _guest_ref(name: str, url: str | None, bio: str | None, prefix: str = "") -> GuestRef:
     slug = name_slug(name)
-    return GuestRef(name, slug, Markup(f"guests/{slug}/index.html"), url, bio)
+    return GuestRef(name, slug, Markup(f"{prefix}guests/{slug}/index.html"), url, bio)
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,9 @@ class EpisodeView:
         self._show = show
         self._local_date = episode.date.astimezone(zone) if zone else episode.date
         self.date_iso = Markup(self._local_date.isoformat())
-        self.guests = tuple(_guest_ref(g.name, g.url, g.bio) for g in episode.guests)
-        self.tags = tuple(_tag_ref(t) for t in episode.tags)
+        prefix = interface.prefix
+        self.guests = tuple(_guest_ref(g.name, g.url, g.bio, prefix) for g in episode.guests)
+        self.tags = tuple(_tag_ref(t, prefix) for t in episode.tags)
         self.audio_mime = episode.audio.mime
         self.audio_size = episode.audio.size
         self.has_own_image = episode.image is not None
@@ -199,6 +202,16 @@ class EpisodeView:
     @cached_property
     def date_text(self) -> str:
         return format_date(self._local_date, self.interface_language)
+
+    @cached_property
+    def lang_name(self) -> str:
+        """The name of its language in the page's: 'Spanish', 'español' (the mark's title)."""
+        return language_name(self.lang or self.language, self.interface_language)
+
+    @property
+    def lang_code(self) -> str:
+        """The mark listings put before it when its language is not the page's: 'ES'."""
+        return primary(self.lang or self.language).upper()
 
     @cached_property
     def duration_text(self) -> str:
@@ -286,10 +299,16 @@ class Group:
     views: list[EpisodeView] = field(default_factory=list)
     url: str | None = None  # guest's own site
     bio: str | None = None
+    prefix: str = ""  # the language side's: "", "es/"
+
+    @property
+    def key(self) -> str:
+        """Its page's path without the side's prefix: the same topic on another side."""
+        return f"{self.kind}/{self.slug}/index.html"
 
     @property
     def path(self) -> str:
-        return f"{self.kind}/{self.slug}/"
+        return f"{self.prefix}{self.kind}/{self.slug}/"
 
     @property
     def href(self) -> str:
@@ -305,13 +324,17 @@ class SiteData:
         now: datetime,
         episode_key: Callable[[Episode], str] | None = None,
         interface: Interface | None = None,
+        carries: Callable[[Episode], bool] | None = None,
     ) -> None:
+        """`carries`: which episodes this side of the site lists (all by default)."""
         show = podcast.show
         zone = _zone(show.timezone)
         self.show = show
+        self.prefix = interface.prefix if interface else ""
         self.views = [
             EpisodeView(e, show, zone, episode_key(e) if episode_key else None, interface)
             for e in podcast.published(now)
+            if carries is None or carries(e)
         ]
         self.position = {view.slug: index for index, view in enumerate(self.views)}
         self.tags: dict[str, Group] = {}
@@ -330,7 +353,7 @@ class SiteData:
     def _add(self, groups: dict[str, Group], kind: str, ref: Ref, view: EpisodeView) -> Group:
         group = groups.get(ref.slug)
         if group is None:
-            group = groups[ref.slug] = Group(ref.name, ref.slug, kind)
+            group = groups[ref.slug] = Group(ref.name, ref.slug, kind, prefix=self.prefix)
         key = (kind, ref.slug, view.slug)
         if key not in self._group_index:  # a tag listed twice on one episode
             self._group_index[key] = len(group.views)
