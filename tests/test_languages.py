@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import feedparser
@@ -120,3 +121,137 @@ def test_check_reports_the_language_rules_with_their_lines(tmp_path: Path) -> No
     lines = text.count("\n")
     assert found["E401"].line == lines + 1
     assert found["E402"].line == lines + 3 and "'fr'" in found["E402"].message
+
+
+def _episode(show: Path, name: str) -> Path:
+    return next(show.glob(f"{name}*.yaml"))
+
+
+def test_check_reports_episode_languages_and_translations_with_their_lines(
+    tmp_path: Path,
+) -> None:
+    show = copy_example(tmp_path)
+    (show / "podcast.yaml").write_text(one_language(show))  # Spanish episodes, no Spanish side
+    spanish = _episode(show, "003-es")
+    text = spanish.read_text()
+    spanish.write_text(text.replace("translation_of: 003-lukasz", "translation_of: 003-lucasz"))
+    english = _episode(show, "005-")
+    english.write_text(f"translation_of: {_episode(show, '001-').stem}\n" + english.read_text())
+    report = run_check(show)
+    assert report.check is not None
+    found = sorted((d.code, d.path.name, d.line) for d in report.check.diagnostics)
+    language_line = text.splitlines().index("language: es") + 1
+    translation_line = next(
+        n for n, line in enumerate(text.splitlines(), 1) if line.startswith("translation_of:")
+    )
+    assert found == [
+        ("E404", spanish.name, translation_line),
+        ("W402", spanish.name, language_line),
+        ("W402", "006-jose-nunez-litio-agua-soberania.yaml", 7),
+        ("W403", english.name, 1),
+    ]
+    typo = next(d for d in report.check.diagnostics if d.code == "E404")
+    assert typo.hint == "did you mean '003-lukasz-wisniewski-archives-empires-uses-of-history'?"
+
+
+def test_a_language_without_a_catalogue_or_with_gaps_is_reported(tmp_path: Path) -> None:
+    show = copy_example(tmp_path)
+    podcast = show / "podcast.yaml"
+    podcast.write_text(
+        podcast.read_text().replace("languages: [en, es]", "languages: [en, es, fr]")
+    )
+    report = run_check(show)
+    assert report.check is not None
+    [missing] = [d for d in report.check.diagnostics if d.code == "W404"]
+    assert "'fr'" in missing.message and missing.path == podcast
+    assert podcast.read_text().splitlines()[missing.line - 1].startswith("languages:")
+    locale = show / "theme" / "locale"
+    locale.mkdir(parents=True)
+    (locale / "fr.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Show notes"\nmsgstr "Notes de l\'épisode"\n'
+    )
+    report = run_check(show)
+    assert report.check is not None
+    gaps = [d for d in report.check.diagnostics if d.code == "W405"]
+    assert gaps and not any("'Show notes'" in d.message for d in gaps)
+    chapters = next(d for d in gaps if "'Chapters'" in d.message)
+    assert chapters.path.name == "episode.html" and chapters.line > 0
+    assert "Chapters" in chapters.path.read_text().splitlines()[chapters.line - 1]
+
+
+def test_a_third_language_needs_only_a_catalogue_and_its_text(tmp_path: Path) -> None:
+    """French: theme/locale/fr.po and YAML, no code. Its feed, its side, its interface."""
+    from gaepod.site.i18n import LOCALE, read_catalogue
+
+    show = copy_example(tmp_path)
+    podcast = show / "podcast.yaml"
+    french_text = (
+        "  fr:\n    title: Carrefours et courants\n    feed_title: Crossroads (Français)\n"
+    )
+    podcast.write_text(
+        podcast.read_text().replace("languages: [en, es]", "languages: [en, es, fr]") + french_text
+    )
+    episode = _episode(show, "001-")
+    episode.write_text("language: fr\n" + episode.read_text())
+    entries = list(read_catalogue(LOCALE / "es.po"))
+    catalogue = ['msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n']
+    for entry in entries:  # every string, "translated" to a recognisable French form
+        quoted = entry.msgid.replace("\\", "\\\\").replace('"', '\\"')
+        catalogue.append(f'msgid "{quoted}"\nmsgstr "FR·{quoted}"\n')
+    (show / "theme" / "locale").mkdir(parents=True)
+    po = "\n".join(catalogue).replace(
+        'msgid "Guest"\nmsgstr "FR·Guest"',
+        'msgid "Guest"\nmsgid_plural "Guests"\nmsgstr[0] "FR·Guest"\nmsgstr[1] "FR·Guests"',
+    )
+    po = po.replace(
+        'msgid "%(num)d episode"\nmsgstr "FR·%(num)d episode"',
+        'msgid "%(num)d episode"\nmsgid_plural "%(num)d episodes"\n'
+        'msgstr[0] "FR·%(num)d épisode"\nmsgstr[1] "FR·%(num)d épisodes"',
+    )
+    (show / "theme" / "locale" / "fr.po").write_text(po)
+    report = run_check(show)
+    assert report.check is not None
+    assert [d for d in report.check.diagnostics if d.code.startswith(("W40", "E40"))] == []
+    out = tmp_path / "out"
+    from conftest import publish_site
+
+    publish_site(show, out)
+    french, _ = _parsed(out / "fr" / "feed.xml")
+    assert french.feed.language == "fr" and french.feed.title == "Crossroads (Français)"
+    assert [e.title for e in french.entries] == ["Marta Oliveira: Ports, Pipelines, & Power?"]
+    home = (out / "fr" / "index.html").read_text()
+    assert '<html lang="fr">' in home and "FR·Latest episodes" in home
+    assert "Carrefours et courants" in home
+    page = (out / "episodes" / episode.stem / "index.html").read_text()
+    assert '<html lang="fr">' in page and "FR·Show notes" in page
+    assert re.search(r"\d{1,2} janvier 2025", page), "a French date"
+    assert (show / "published-fr.yaml").is_file()
+
+
+def test_a_page_translation_that_names_no_page_is_reported(tmp_path: Path) -> None:
+    show = copy_example(tmp_path)
+    page = show / "pages" / "es" / "miembros.md"
+    page.write_text(page.read_text().replace("become-a-member", "become-member"))
+    report = run_check(show)
+    assert report.check is not None
+    [problem] = [d for d in report.check.diagnostics if d.code == "E306"]
+    assert (problem.path, problem.line) == (page, 5)
+    assert problem.hint == "did you mean 'become-a-member'?"
+
+
+def test_a_spanish_episode_is_tagged_with_its_spanish_side(tmp_path: Path) -> None:
+    from conftest import tag_audio
+    from gaepod.audio.id3 import load  # mutagen's ID3, knowing iTunes' WFED frame
+
+    show = copy_example(tmp_path)
+    tag_audio(show)
+    spanish = load(show / "audio" / "003-es.mp3")
+    assert spanish["TLAN"].text == ["spa"]
+    assert spanish["TALB"].text == ["Crossroads & Currents en español"]
+    assert spanish["TIT2"].text[0].startswith("Dr. Łukasz Wiśniewski: ¿Archivos")
+    assert spanish["WFED"].text == ["https://crossroads.example.org/es/feed.xml"]
+    assert spanish.getall("COMM")[0].lang == "spa"
+    english = load(show / "audio" / "003.mp3")
+    assert english["TLAN"].text == ["eng"] and english["TALB"].text == ["Crossroads & Currents"]
+    assert english["WFED"].text == ["https://crossroads.example.org/feed.xml"]

@@ -17,7 +17,8 @@ from gaepod.cli.console import Terminal, status
 from gaepod.state import locked
 
 ID3_FRAMES = (
-    "ID3v2.3, TIT2, TPE1, TALB, TPE2, TDRC, TCON, TGID, WOAS, WFED, PCST, TRCK, TDES, COMM, APIC"
+    "ID3v2.3, TIT2, TPE1, TALB, TPE2, TDRC, TCON, TGID, WOAS, WFED, PCST, TRCK, TDES, TLAN, "
+    "COMM, APIC"
 )
 
 

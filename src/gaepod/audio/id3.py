@@ -29,6 +29,7 @@ from mutagen.id3 import (
     TDRC,
     TGID,
     TIT2,
+    TLAN,
     TPE1,
     TPE2,
     TPOS,
@@ -100,6 +101,8 @@ def slots(wanted: WantedTags, cover: bytes | None) -> list[Slot]:
         text["TPOS"] = _text(TPOS, str(wanted.season))
     if wanted.long_description:
         text["TDES"] = _text(TDES, wanted.long_description)
+    if wanted.language != "XXX":
+        text["TLAN"] = _text(TLAN, wanted.language)
     result = [Slot(key, _by_id(key), (frame,)) for key, frame in text.items()]
     if wanted.description:
         comment = COMM(

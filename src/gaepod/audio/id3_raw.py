@@ -71,6 +71,8 @@ class _Encoder:
             found.append(self.text(b"TPOS", str(wanted.season)))
         if wanted.long_description:
             found.append(self.text(b"TDES", wanted.long_description))
+        if wanted.language != "XXX":
+            found.append(self.text(b"TLAN", wanted.language))
         if wanted.description:
             found.append(self.comment(wanted.description, wanted.language))
         if wanted.chapters:

@@ -7,11 +7,12 @@ WantedTags into frames or atoms; the artwork bytes are read by the tagger.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import timezone
 from pathlib import Path
 
 from ..model import Episode, Show
+from ..show.feeds import show_feeds
 from ..show.notes import to_html, to_text, truncate
 
 GENRE = "Podcast"
@@ -72,10 +73,11 @@ def wanted_tags(episode: Episode, show: Show) -> WantedTags:
     notes = to_text(to_html(episode.description_md)) if episode.description_md else ""
     summary = episode.summary or ""
     language = (episode.language or show.language).split("-")[0].lower()
+    side = _side(episode, show)  # a Spanish episode: the show as its Spanish side says
     return WantedTags(
         title=episode.title,
         artist=show.author,
-        album=show.title,
+        album=side.title,
         album_artist=show.author,
         day=episode.date.date().isoformat(),
         timestamp=episode.date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -83,7 +85,7 @@ def wanted_tags(episode: Episode, show: Show) -> WantedTags:
         description=truncate(summary or notes, SHORT_DESCRIPTION_BYTES),
         long_description=notes or summary,
         page_url=episode.page_url,
-        feed_url=show.feed_url,
+        feed_url=side.feed_url,
         guid=episode.guid,
         language=_LANGUAGES.get(language, "XXX"),
         number=episode.number,
@@ -93,6 +95,20 @@ def wanted_tags(episode: Episode, show: Show) -> WantedTags:
         cover=_cover(episode, show),
         chapters=_chapters(episode),
     )
+
+
+def _side(episode: Episode, show: Show) -> Show:
+    """The show as the feed of the episode's language presents it (title, feed URL);
+    the show itself for an episode in its own language or in one it does not declare."""
+    language = episode.language
+    if language is None or len(show.all_languages) < 2:
+        return show
+    for feed in show_feeds(show)[1:]:
+        if feed.carries(episode):
+            text = show.text_in(feed.show.language)
+            title = text.title if text is not None and text.title else show.title
+            return replace(feed.show, title=title)
+    return show
 
 
 def _cover(episode: Episode, show: Show) -> Cover | None:

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Diagnostic, InvalidShowError, OutputError
+from ..errors import Diagnostic, InvalidShowError, OutputError, sort_key
 from ..model import Podcast
 from ..paths import public_relpath
 from ..show.check import LEDGER_PREFIX, CheckResult, check_show, recheck
@@ -65,6 +65,14 @@ def check(
     ahead = options.publishes and enabled("ahead")
     meanwhile = partial(_while_checking, options, cache) if ahead else None
     result = check_show(options.show, cache, inputs, meanwhile=meanwhile)
+    if result.podcast is not None:
+        show = result.podcast.show
+        if len(show.all_languages) > 1 or not show.language.startswith("en"):
+            from ..site.i18n import catalogue_problems
+            from ..site.theme import theme_dir
+
+            result.diagnostics.extend(catalogue_problems(show, theme_dir(options.show)))
+            result.diagnostics.sort(key=sort_key)
     clock.lap("check")
     return result
 

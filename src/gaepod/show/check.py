@@ -14,6 +14,7 @@ from ..speed.cache import BuildCache, digest_of
 from ..speed.parallel import map_items
 from ..state import Stamp
 from .episode import read_episode
+from .languages import language_problems
 from .ledger import LEDGER_FILE
 from .pages import page_problems
 from .podcast import SHOW_FILE, ShowContext, read_show
@@ -148,6 +149,8 @@ def check_show(
     if cache is not None:
         cache.forget_missing({root / SHOW_FILE, *files})
     diagnostics.extend(cross_file_problems(episodes))
+    if show is not None:
+        diagnostics.extend(language_problems(show, episodes))
     diagnostics.extend(page_problems(root))
     for episode in episodes:
         diagnostics.extend(audio_problems(episode))
@@ -186,6 +189,7 @@ def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Pat
         if episode is not None:
             diagnostics.extend(audio_problems(episode))
     diagnostics.extend(d for d in cross_file_problems(present) if d.path in fresh)
+    diagnostics.extend(d for d in language_problems(show, present) if d.path in fresh)
     diagnostics.sort(key=sort_key)
     return CheckResult(
         Podcast(show, tuple(present)),

@@ -10,6 +10,7 @@ file:line. Reading never raises on bad input; this module never writes.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from .load import MAX_FILE_BYTES, Mapping, Scalar, parse_document
 from .podcast import read_language
 
 PAGES_DIR = "pages"
-PAGE_FIELDS = ("title", "menu", "nav", "lang", "description")
+PAGE_FIELDS = ("title", "menu", "nav", "lang", "description", "translation_of")
 DEFAULT_NAV = 100  # pages without `nav:` come after the numbered ones, by title
 # Top-level names the site or the feed use themselves; a page there would collide.
 RESERVED = frozenset(
@@ -58,6 +59,7 @@ class ShowPage:
     nav: int | None  # order in the navigation; None: not in the navigation
     lang: str | None = None
     description: str | None = None
+    translation_of: str | None = None  # the same page in another language: its path
 
     @property
     def href(self) -> str:
@@ -96,8 +98,48 @@ def read_pages(root: Path) -> tuple[list[ShowPage], list[Diagnostic]]:
             continue
         seen[page.path.casefold()] = source
         pages.append(page)
+    diagnostics.extend(_translation_problems(pages))
     pages.sort(key=lambda p: (p.nav if p.nav is not None else DEFAULT_NAV, p.title, p.path))
     return pages, diagnostics
+
+
+def _translation_problems(pages: list[ShowPage]) -> list[Diagnostic]:
+    """E306 for a page whose `translation_of:` names no page of the show."""
+    paths = [page.path for page in pages]
+    problems = []
+    for page in pages:
+        named = page.translation_of
+        if named is None or (named in paths and named != page.path):
+            continue
+        text = page.source.read_text(encoding="utf-8", errors="replace").splitlines()
+        line = next((n for n, t in enumerate(text, 1) if t.startswith("translation_of:")), 0)
+        close = difflib.get_close_matches(named, [p for p in paths if p != page.path], n=1)
+        problems.append(
+            Diagnostic(
+                page.source,
+                line,
+                0,
+                "E306",
+                f"translation_of: '{named}' names no other page of the show",
+                f"did you mean '{close[0]}'?"
+                if close
+                else "write the other page's address, e.g. `translation_of: become-a-member`",
+            )
+        )
+    return problems
+
+
+def page_groups(pages: list[ShowPage]) -> dict[str, str]:
+    """Page path -> a name shared by the page and its translations (pages whose
+    `translation_of:` name each other, directly or through one they both name)."""
+    group = {page.path: page.path for page in pages}
+    for page in pages:
+        if page.translation_of in group:
+            first = group[page.translation_of]
+            for path, name in list(group.items()):
+                if name == group[page.path]:
+                    group[path] = first
+    return group
 
 
 def page_problems(root: Path) -> list[Diagnostic]:
@@ -168,6 +210,7 @@ def read_page(source: Path, relative: Path) -> tuple[ShowPage | None, list[Diagn
         body = body[: heading.start()] + body[heading.end() :]
     nav = fields.get("nav", DEFAULT_NAV)
     lang, description = fields.get("lang"), fields.get("description")
+    translation = fields.get("translation_of")
     menu = fields.get("menu")
     page = ShowPage(
         source=source,
@@ -178,6 +221,7 @@ def read_page(source: Path, relative: Path) -> tuple[ShowPage | None, list[Diagn
         nav=nav if isinstance(nav, int) else None,
         lang=lang if isinstance(lang, str) else None,
         description=description if isinstance(description, str) else None,
+        translation_of=translation if isinstance(translation, str) else None,
     )
     return page, problems
 
@@ -230,6 +274,10 @@ def _read_front_matter(source: Path, front: str) -> tuple[dict[str, object], lis
     lang = read_language(reader, root.get("lang"), "lang")
     if lang:
         fields["lang"] = lang
+    translation = reader.text(root.get("translation_of"), "translation_of")
+    if translation:
+        # pages/support.md, support.md and support all name the page at /support/
+        fields["translation_of"] = translation.removeprefix(f"{PAGES_DIR}/").removesuffix(".md")
     nav_node = root.get("nav")
     if isinstance(nav_node, Scalar) and nav_node.is_plain and nav_node.value == "false":
         fields["nav"] = None

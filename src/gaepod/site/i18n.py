@@ -27,6 +27,9 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from ..errors import Diagnostic, Severity
+from ..model import Show
+
 LOCALE = Path(__file__).resolve().parent / "locale"
 TEMPLATES = LOCALE.with_name("templates")
 SOURCE_LANGUAGE = "en"  # the language the strings are written in
@@ -180,3 +183,60 @@ def _extracted(path: Path, _mtime: int, kind: str) -> tuple[InterfaceString, ...
                 plural = message[1] if len(message) > 1 and isinstance(message[1], str) else None
                 found.append(InterfaceString(message[0], path, line, plural))
     return tuple(found)
+
+
+def catalogue_problems(show: Show, theme: Path | None) -> list[Diagnostic]:
+    """W404 for a language of the show with no catalogue, W405 for each interface string
+    (where a template uses it) that a language's catalogues leave untranslated."""
+    problems: list[Diagnostic] = []
+    languages = [code for code in show.all_languages if _primary(code) != SOURCE_LANGUAGE]
+    if not languages:
+        return problems
+    line = _line_of(show.source, "languages:") or _line_of(show.source, "language:")
+    strings = interface_strings(theme)
+    for language in languages:
+        files = catalogue_files(language, theme)
+        if not files:
+            problems.append(
+                Diagnostic(
+                    show.source,
+                    line,
+                    0,
+                    "W404",
+                    f"no interface catalogue for '{language}': its pages would show "
+                    "gaepod's English interface text",
+                    f"add theme/{THEME_LOCALE}/{language}.po to the show folder (gaepod's "
+                    "site/locale/es.po is a model to translate)",
+                    Severity.WARNING,
+                )
+            )
+            continue
+        translated = {e.msgid for path in files for e in read_catalogue(path) if e.msgstr}
+        reported: set[str] = set()
+        for string in strings:
+            if string.msgid in translated or string.msgid in reported:
+                continue
+            reported.add(string.msgid)
+            problems.append(
+                Diagnostic(
+                    string.file,
+                    string.line,
+                    0,
+                    "W405",
+                    f"'{string.msgid}' has no '{language}' translation: "
+                    f"{language} pages show it in English",
+                    f'add `msgid "{string.msgid}"` and its msgstr to '
+                    f"theme/{THEME_LOCALE}/{language}.po",
+                    Severity.WARNING,
+                )
+            )
+    return problems
+
+
+def _line_of(path: Path, start: str) -> int:
+    """The 1-based line of `path` that starts with `start` (a top-level YAML key); 0 if none."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((n for n, text in enumerate(lines, 1) if text.startswith(start)), 0)

@@ -25,7 +25,7 @@ from .. import __version__
 from ..model import Episode, Podcast, Show
 from ..show.feeds import show_feeds
 from ..show.notes import to_text, truncate
-from ..show.pages import ABOUT, ShowPage, read_pages
+from ..show.pages import ABOUT, ShowPage, page_groups, read_pages
 from .i18n import N_, locale_tag, translations
 from .meta import episode_jsonld, series_jsonld, share_links, transcript_text
 from .search import SEARCH_PATH, search_index
@@ -180,6 +180,7 @@ def plan_site(
     languages = [feed.show.language for feed in feeds]
     links = SideLinks(show, languages)
     links.groups = translation_groups(podcast.published(now))
+    groups_of_pages = page_groups(show_pages)
     planners = []
     for feed in feeds:
         language = feed.show.language
@@ -192,7 +193,10 @@ def plan_site(
         text = show.text_in(language)
         site = SiteInfo(feed.show, own_pages, gettext, prefix, text.title if text else None)
         planner = _Planner(env, site, data, templates, gettext, links)
+        planner.page_groups = groups_of_pages
         planner.register(own_pages, lambda e: _side_of(e.language, show, languages))
+        for own in own_pages:
+            links.add_listing(language, _page_key(groups_of_pages[own.path]), own.href)
         planners.append((planner, own_pages))
     pages: list[Page] = []
     for planner, own_pages in planners:
@@ -200,6 +204,11 @@ def plan_site(
     main = planners[0][0]
     pages += main.shared_pages([(p, own) for p, own in planners])
     return pages
+
+
+def _page_key(group: str) -> str:
+    """The key SideLinks knows a show's page and its translations by."""
+    return f"page:{group}"
 
 
 def _side_of(language: str | None, show: Show, languages: Sequence[str]) -> str:
@@ -253,6 +262,7 @@ class _Planner:
         self.base = digest(__version__, templates, site.fingerprint())
         self._fragments: dict[tuple[str, str, str, object], Markup] = {}
         self._owned: set[str] = set()  # slugs of the episodes whose pages this side makes
+        self.page_groups: dict[str, str] = {}  # show page path -> its translations' key
         self._cards: dict[tuple[str, int], Markup] = {}
 
     def register(self, show_pages: Sequence[ShowPage], side_of: Callable[[Episode], str]) -> None:
@@ -273,8 +283,11 @@ class _Planner:
     def _has_page(self, show_pages: Sequence[ShowPage], name: str) -> bool:
         return any(p.path == f"{self.prefix}{name}" for p in show_pages)
 
-    def page(self, relpath: str, template: str, key: object, **context: Any) -> Page:
-        alternates = self.links.listing_alternates(relpath.removeprefix(self.prefix))
+    def page(
+        self, relpath: str, template: str, key: object, links_key: str = "", **context: Any
+    ) -> Page:
+        """A page; `links_key`: what SideLinks knows it by, when not its path on the side."""
+        alternates = self.links.listing_alternates(links_key or relpath.removeprefix(self.prefix))
         render = partial(self._render, template, context)
         return self._keyed(relpath, template, (key, alternates), render)
 
@@ -521,16 +534,19 @@ class _Planner:
 
     def _show_page(self, show_page: ShowPage) -> Page:
         relpath = show_page.href
+        links_key = _page_key(self.page_groups.get(show_page.path, show_page.path))
         return self.page(
             relpath,
             "page.html",
             (show_page.title, show_page.body_md, show_page.lang, show_page.description),
+            links_key=links_key,
             meta=self.meta(
                 relpath,
                 show_page.title,
                 show_page.description or "",
                 nav=show_page.path,
                 lang=show_page.lang,
+                alternates=self.links.listing_alternates(links_key),
             ),
             page=show_page,
             body_html=lambda: markdown_html(show_page.body_md),
@@ -558,7 +574,14 @@ class _Planner:
             urls += [listing(g.key) for g in groups[kind]]
         if not self._has_page(show_pages, ABOUT):
             urls.append(listing(f"{ABOUT}/index.html"))
-        urls += [SitemapUrl(f"{link}{page.path}/", "", ()) for page in show_pages]
+        urls += [
+            SitemapUrl(
+                f"{link}{page.path}/",
+                "",
+                alternates(_page_key(self.page_groups.get(page.path, page.path))),
+            )
+            for page in show_pages
+        ]
         return urls
 
 

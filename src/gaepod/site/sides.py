@@ -103,9 +103,10 @@ class SideLinks:
     def prefix(self, language: str) -> str:
         return "" if language == self.default else f"{language}/"
 
-    def add_listing(self, language: str, key: str) -> None:
-        """Side `language` makes the listing page `key` (its path without the prefix)."""
-        self._listings.setdefault(key, {})[language] = self.prefix(language) + key
+    def add_listing(self, language: str, key: str, href: str | None = None) -> None:
+        """Side `language` makes the page `key`: a listing (its path without the side's
+        prefix) or a show's page with its translations ('page:...', at `href`)."""
+        self._listings.setdefault(key, {})[language] = href or self.prefix(language) + key
 
     def add_episode(self, language: str, slug: str, href: str) -> None:
         self._episodes[slug] = (language, href)
