@@ -43,7 +43,7 @@ class AudioFacts:
     path: Path | None
     size: int
     mtime_ns: int
-    format: str  # "mp3" | "m4a"
+    format: str  # "mp3" | "m4a" (audio), "mp4" | "webm" (video)
     mime: str
     duration_ms: int
     bitrate: int  # bit/s
@@ -51,6 +51,12 @@ class AudioFacts:
     channels: int
     is_vbr: bool = False
     art_bytes: int = 0  # the largest picture already embedded in the file's tags
+    width: int = 0  # video: the picture's size in pixels (0 for audio)
+    height: int = 0
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime.startswith("video/")
 
     @property
     def duration_seconds(self) -> int:
@@ -60,6 +66,37 @@ class AudioFacts:
     @property
     def is_remote(self) -> bool:
         return self.path is None
+
+
+@dataclass(frozen=True)
+class Media:
+    """A second file of the same episode (the video of an audio episode, or its audio):
+    published beside the enclosure, named in the feed as podcast:alternateEnclosure."""
+
+    facts: AudioFacts
+    url: str  # as feeds and pages publish it: media_url behind any analytics prefix
+    media_url: str  # where the file itself is served
+
+
+@dataclass(frozen=True)
+class AlternateEnclosure:
+    """One podcast:alternateEnclosure of an item: another rendition of its media.
+
+    `sources` are its podcast:source URIs, the first the one apps try first;
+    `integrity` is (type, value): ("sri", "sha384-...") or ("pgp-signature", ...).
+    """
+
+    mime: str
+    length: int
+    sources: tuple[str, ...]
+    bitrate: int = 0  # bit/s
+    height: int = 0  # video: pixels
+    title: str | None = None
+    lang: str | None = None
+    rel: str | None = None
+    codecs: str | None = None
+    is_default: bool = False
+    integrity: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -242,6 +279,9 @@ class Episode:
     transcript: Transcript | None = None
     redirect_from: tuple[str, ...] = ()  # old addresses of its page (a previous host's)
     translation_of: str | None = None  # the counterpart in another language: file name or guid
+    # The episode's other file (`video:` beside `audio:`): the one the enclosure is not.
+    other_media: Media | None = None
+    alternate_enclosures: tuple[AlternateEnclosure, ...] = ()  # further renditions
     # (line, column) of each top-level field, for diagnostics that span files
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 

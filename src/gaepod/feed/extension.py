@@ -13,6 +13,8 @@ from typing import Any
 
 from lxml import etree
 
+from ..model import AlternateEnclosure
+
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 PSC = "http://podlove.org/simple-chapters"
@@ -71,6 +73,7 @@ class ItemValues:
     chapters: list[tuple[str, str, str | None]] = field(default_factory=list)  # start, title, url
     chapters_url: str = ""
     transcript: tuple[str, str, str | None] | None = None  # url, mime, language
+    alternates: list[AlternateEnclosure] = field(default_factory=list)
 
 
 class PodcastExtension:
@@ -175,6 +178,8 @@ class PodcastEntryExtension:
                 "chapters",
                 attributes={"url": v.chapters_url, "type": "application/json+chapters"},
             )
+        for alternate in v.alternates:
+            _alternate_enclosure(item, alternate)
         if v.chapters:
             chapters = _sub(item, PSC, "chapters", attributes={"version": "1.2"})
             for start, title, url in v.chapters:
@@ -183,3 +188,26 @@ class PodcastEntryExtension:
                     attributes["href"] = url
                 _sub(chapters, PSC, "chapter", attributes=attributes)
         return item
+
+
+def _alternate_enclosure(item: Any, alternate: AlternateEnclosure) -> None:
+    """podcast:alternateEnclosure with its podcast:source and podcast:integrity children."""
+    attributes = {"type": alternate.mime, "length": str(alternate.length)}
+    for name, value in (
+        ("bitrate", alternate.bitrate),
+        ("height", alternate.height),
+        ("lang", alternate.lang),
+        ("title", alternate.title),
+        ("rel", alternate.rel),
+        ("codecs", alternate.codecs),
+    ):
+        if value:
+            attributes[name] = str(value)
+    if alternate.is_default:
+        attributes["default"] = "true"
+    element = _sub(item, PODCAST, "alternateEnclosure", attributes=attributes)
+    for uri in alternate.sources:
+        _sub(element, PODCAST, "source", attributes={"uri": uri})
+    if alternate.integrity:
+        kind, value = alternate.integrity
+        _sub(element, PODCAST, "integrity", attributes={"type": kind, "value": value})

@@ -18,7 +18,7 @@ from lxml.etree import LXML_VERSION
 
 from .. import __version__
 from ..errors import Diagnostic, Severity
-from ..model import Episode, Podcast, Show
+from ..model import AlternateEnclosure, Episode, Media, Podcast, Show
 from ..show.feeds import MAIN_FEED, Feed, show_feeds
 from ..show.notes import to_html, to_text, truncate
 from .extension import PodcastEntryExtension, PodcastExtension
@@ -205,6 +205,22 @@ def _add_item(fg: FeedGenerator, show: Show, episode: Episode) -> None:
     if episode.transcript:
         t = episode.transcript
         values.transcript = (t.url, t.mime, episode.language or show.language)
+    if episode.other_media is not None:
+        values.alternates.append(other_rendition(episode.other_media))
+    values.alternates.extend(episode.alternate_enclosures)
+
+
+def other_rendition(media: Media) -> AlternateEnclosure:
+    """The episode's other file (its video, or its audio) as an alternate enclosure."""
+    facts = media.facts
+    return AlternateEnclosure(
+        mime=facts.mime,
+        length=facts.size,
+        sources=(media.url,),
+        bitrate=facts.bitrate,
+        height=facts.height,
+        title="Video" if facts.is_video else "Audio",
+    )
 
 
 def item_description(episode: Episode, notes_html: str) -> str:
