@@ -150,6 +150,9 @@ def read_item(
         name = name_of(element)
         if name.startswith("podcast:") and name not in KEPT_PODCAST_ELEMENTS:
             tally.note(tally.unsupported, name, element)
+    old_page = _old_page(item, show)
+    if old_page:
+        fields["redirect_from"] = [old_page]
     if notes:
         fields["description"] = notes
     return EpisodeDraft(index, _line(item), title, guid, url, date, fields, date_text)
@@ -157,6 +160,18 @@ def read_item(
 
 def _line(element: Any) -> int:
     return int(getattr(element, "sourceline", 0) or 0)
+
+
+def _old_page(item: Any, show: ShowDraft) -> str:
+    """The item's page on the old host (`<link>`), kept so that the new site can redirect
+    from it; '' when there is none, or it is only the show's own address."""
+    link = child_text(item, "link").strip()
+    if not is_http_url(link):
+        return ""
+    shared = (show.link, show.old_link, show.fields["feed_url"])
+    if link.rstrip("/") in {address.rstrip("/") for address in shared}:
+        return ""
+    return link.split("#", 1)[0]
 
 
 def _fallback_title(item: Any, url: str) -> str:

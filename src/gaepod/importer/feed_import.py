@@ -88,6 +88,7 @@ def import_feed(
         if (draft := read_item(item, index, show, log, tally)) is not None
     ]
     drafts = _unique(drafts, log)
+    _unique_old_pages(drafts, log)
     _fill_dates(drafts, channel, moment, log)
     _report_tally(tally, log)
     if not items:
@@ -159,6 +160,27 @@ def _unique(drafts: list[EpisodeDraft], log: ImportLog) -> list[EpisodeDraft]:
                 numbers[key] = draft
         kept.append(draft)
     return kept
+
+
+def _unique_old_pages(drafts: list[EpisodeDraft], log: ImportLog) -> None:
+    """An old `<link>` several items share is no episode's page (often the show's own
+    site): none of them redirects from it."""
+    sharing: dict[str, list[EpisodeDraft]] = {}
+    for draft in drafts:
+        for old in draft.fields.get("redirect_from", []):
+            sharing.setdefault(old, []).append(draft)
+    for old, shared in sharing.items():
+        if len(shared) < 2:
+            continue
+        for draft in shared:
+            del draft.fields["redirect_from"]
+        log.warn(
+            shared[0].line,
+            "W259",
+            f"{len(shared)} items have the same <link> {old}: it is not kept as an old "
+            "episode page (redirect_from)",
+            "add `redirect_from:` by hand to the episode whose page it was",
+        )
 
 
 def _fill_dates(drafts: list[EpisodeDraft], channel: Any, moment: datetime, log: ImportLog) -> None:

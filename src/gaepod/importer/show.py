@@ -41,6 +41,7 @@ class ShowDraft:
     image_url: str
     is_explicit: bool
     placeholders: list[str] = field(default_factory=list)  # fields the user must replace
+    old_link: str = ""  # the channel's <link> as written (the old site's address)
 
 
 def one_line(text: str) -> str:
@@ -117,7 +118,8 @@ def read_show(channel: Any, log: ImportLog, source_url: str | None) -> ShowDraft
         base = feed_url.split("://", 1)[-1].rstrip("/")
         fields["podcast_guid"] = str(uuid.uuid5(PODCAST_GUID_NAMESPACE, base))
     _report_unsupported(channel, log)
-    return ShowDraft(fields, link, image, is_explicit, placeholders)
+    old_link = child_text(channel, "link").strip()
+    return ShowDraft(fields, link, image, is_explicit, placeholders, old_link)
 
 
 def _description(channel: Any, log: ImportLog, title: str) -> str:

@@ -160,6 +160,7 @@ def _run(
     clock.lap("diff")
     step("planning the feed and the site")
     outputs = planned[0] if planned else stages.plan(options, out, podcast, now, cache)
+    _strict(options, report, stages.redirect_warnings(options, out, podcast, now, outputs))
     clock.lap("plan outputs")
     step(f"rendering and writing {len(outputs):,} files")
     stages.write(options, out, outputs, podcast, upcoming, cache, report, log)

@@ -9,7 +9,7 @@ by the step that uses them.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -22,18 +22,20 @@ from ..show.check import LEDGER_PREFIX, CheckResult, check_show, recheck
 from ..show.feeds import feeds_of
 from ..show.ledger import LEDGER_FILE, Ledger, compare, describe, read_ledger, render_ledger
 from ..speed import memo, quickstate
-from ..speed.cache import BuildCache, save_cache
+from ..speed.cache import BuildCache, digest_of, save_cache
 from ..speed.switches import enabled
 from ..state import TEMPLATES, Stamp, stamp, state_dir
-from .manifest import read_manifest, save_manifest
+from .manifest import Manifest, read_manifest, save_manifest
 from .options import BuildOptions, BuildReport, Stage, diagnostic_row
 from .outputs import Output
 
 if TYPE_CHECKING:
     from ..audio.tag import TagReport
     from ..feed.diff import FeedDiff, FeedFacts
+    from ..site.redirects import RedirectPlan
 
 __all__ = ["Output"]
+REDIRECT_KEY = "redirect:"  # the start of the redirect files' keys
 
 Log = Callable[[str], None]
 Progress = Callable[[int, int, str], None]
@@ -303,7 +305,39 @@ def plan(
     unique: dict[str, Output] = {}
     for output in outputs:
         unique.setdefault(output.relpath, output)  # art is wanted by both: once is enough
+    if Stage.SITE in options.stages:
+        for relpath, data in redirect_plan(options, out, podcast, now, unique).files.items():
+            key = REDIRECT_KEY + digest_of([data])
+            unique.setdefault(relpath, Output(relpath, data=data, key=key, stage="site"))
     return list(unique.values())
+
+
+def redirect_plan(
+    options: BuildOptions, out: Path, podcast: Podcast, now: datetime, taken: Iterable[str]
+) -> RedirectPlan:
+    """The redirect files (site/redirects.py) beside the build's other outputs (`taken`)."""
+    from ..site.redirects import plan_redirects
+    from ..site.theme import theme_dir
+
+    manifest: list[Manifest] = []
+
+    def is_foreign(relpath: str) -> bool:
+        if not manifest:
+            manifest.append(read_manifest(options.show, out))
+        path = out / relpath
+        return (path.exists() or path.is_symlink()) and relpath not in manifest[0].files
+
+    return plan_redirects(podcast, now, set(taken), is_foreign, theme_dir(options.show))
+
+
+def redirect_warnings(
+    options: BuildOptions, out: Path, podcast: Podcast, now: datetime, outputs: list[Output]
+) -> list[Diagnostic]:
+    """W174 for each old address the redirect files leave out (it would replace a page)."""
+    if Stage.SITE not in options.stages or not any(e.redirect_from for e in podcast.episodes):
+        return []
+    taken = [o.relpath for o in outputs if not (o.key or "").startswith(REDIRECT_KEY)]
+    return redirect_plan(options, out, podcast, now, taken).skipped
 
 
 def write(

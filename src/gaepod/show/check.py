@@ -19,6 +19,7 @@ from .ledger import LEDGER_FILE
 from .pages import page_problems
 from .podcast import SHOW_FILE, ShowContext, read_show
 from .probe import audio_problems
+from .redirects import redirect_problems
 
 NOT_EPISODES = {SHOW_FILE, LEDGER_FILE}
 LEDGER_PREFIX = "published-"  # the ledgers of a show's other feeds (show.feeds)
@@ -149,6 +150,7 @@ def check_show(
     if cache is not None:
         cache.forget_missing({root / SHOW_FILE, *files})
     diagnostics.extend(cross_file_problems(episodes))
+    diagnostics.extend(redirect_problems(episodes))
     if show is not None:
         diagnostics.extend(language_problems(show, episodes))
     diagnostics.extend(page_problems(root))
@@ -189,6 +191,7 @@ def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Pat
         if episode is not None:
             diagnostics.extend(audio_problems(episode))
     diagnostics.extend(d for d in cross_file_problems(present) if d.path in fresh)
+    diagnostics.extend(d for d in redirect_problems(present) if d.path in fresh)
     diagnostics.extend(d for d in language_problems(show, present) if d.path in fresh)
     diagnostics.sort(key=sort_key)
     return CheckResult(

@@ -25,13 +25,15 @@ from .fields import FieldReader, is_http_url, read_fields_file
 from .load import Mapping, Node, Scalar, read_document
 from .podcast import ShowContext, read_language
 from .probe import AudioProbeError, probe
+from .redirects import read_redirect_from
 from .vocab import AUDIO_TYPES, TRANSCRIPT_TYPES
 
 REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
 EPISODE_FIELDS = (
     "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
     "summary", "description", "guests", "tags", "chapters", "image", "draft", "block",
-    "language", "slug", "transcript", "chapters_url", "translation_of", *REMOTE_AUDIO_FIELDS,
+    "language", "slug", "transcript", "chapters_url", "translation_of", "redirect_from",
+    *REMOTE_AUDIO_FIELDS,
 )  # fmt: skip
 GUEST_FIELDS = ("name", "url", "bio")
 CHAPTER_FIELDS = ("start", "title", "url")
@@ -175,6 +177,8 @@ def _read_fields(
     chapters = _read_chapters(reader, doc.get("chapters"), audio)
     image = read_artwork(reader, doc.get("image"), "image", path.parent, show.root, show.link)
     transcript = _read_transcript(reader, doc.get("transcript"), path, show)
+    page_url = f"{show.link}episodes/{slug}/" if slug else None
+    redirect_from = read_redirect_from(reader, doc.get("redirect_from"), show.link, page_url)
     if None in (title, date, audio, enclosure_url, slug):
         return None
     assert title and date and audio and enclosure_url and slug
@@ -188,6 +192,7 @@ def _read_fields(
         audio=audio,
         enclosure_url=with_prefix(show.analytics_prefix, enclosure_url),
         page_url=f"{show.link}episodes/{slug}/",
+        redirect_from=redirect_from,
         media_url=enclosure_url,
         summary=summary,
         description_md=description,

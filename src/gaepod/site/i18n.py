@@ -146,7 +146,7 @@ class InterfaceString:
 
 
 # The modules whose N_() strings pages show.
-_PYTHON_SOURCES = ("plan.py", "views.py", "meta.py")
+_PYTHON_SOURCES = ("plan.py", "views.py", "meta.py", "redirects.py")
 _KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 
