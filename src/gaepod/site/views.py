@@ -254,6 +254,16 @@ class EpisodeView:
             for c in self.episode.chapters
         )
 
+    @property
+    def chapter_marks(self) -> list[list[float | str]]:
+        """[start in seconds, title] per chapter: the player's timeline marks (JSON)."""
+        return [[c.start_ms / 1000, c.title] for c in self.episode.chapters]
+
+    @property
+    def duration_seconds(self) -> int:
+        """The audio's length as the show's data knows it (0: unknown)."""
+        return self.episode.audio.duration_seconds or 0
+
     # Not kept on the view: 10,000 episodes' notes would stay in memory for the whole run,
     # while each is shown once (its page); to_html remembers them by content anyway.
     @property
