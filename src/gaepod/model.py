@@ -112,10 +112,19 @@ class Artwork:
 
 
 @dataclass(frozen=True)
+class PlatformLink:
+    key: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Person:
     name: str
     url: str | None = None
     bio: str | None = None
+    photo: Artwork | None = None  # a local image (resized for the pages) or an image URL
+    links: tuple[PlatformLink, ...] = ()  # the guest's own pages: x, substack, website ...
 
 
 @dataclass(frozen=True)
@@ -141,13 +150,6 @@ class Owner:
 class Funding:
     url: str
     text: str
-
-
-@dataclass(frozen=True)
-class PlatformLink:
-    key: str
-    label: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,7 @@ class Episode:
     # The episode's other file (`video:` beside `audio:`): the one the enclosure is not.
     other_media: Media | None = None
     alternate_enclosures: tuple[AlternateEnclosure, ...] = ()  # further renditions
+    platforms: tuple[PlatformLink, ...] = ()  # the episode's own pages: its video, its Spotify page
     # (line, column) of each top-level field, for diagnostics that span files
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
 
 from ..errors import Diagnostic, Severity
-from ..model import AudioFacts, Chapter, Episode, EpisodeType, Person, Transcript
+from ..model import AudioFacts, Chapter, Episode, EpisodeType, Person, PlatformLink, Transcript
 from ..paths import (
     SLUG,
     PathError,
@@ -23,9 +23,10 @@ from .artwork import read_artwork
 from .delivery import with_prefix
 from .fields import FieldReader, is_http_url, read_fields_file
 from .load import Mapping, Node, Scalar, read_document
-from .podcast import ShowContext, read_language
+from .podcast import ShowContext, read_language, read_platforms
 from .probe import AudioProbeError, probe
 from .redirects import read_redirect_from
+from .video import is_youtube_host, youtube_video_id
 from .vocab import AUDIO_TYPES, TRANSCRIPT_TYPES
 
 REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
@@ -33,6 +34,7 @@ EPISODE_FIELDS = (
     "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
     "summary", "description", "guests", "tags", "chapters", "image", "draft", "block",
     "language", "slug", "transcript", "chapters_url", "translation_of", "redirect_from",
+    "platforms",
     *REMOTE_AUDIO_FIELDS,
 )  # fmt: skip
 GUEST_FIELDS = ("name", "url", "bio")
@@ -179,6 +181,7 @@ def _read_fields(
     transcript = _read_transcript(reader, doc.get("transcript"), path, show)
     page_url = f"{show.link}episodes/{slug}/" if slug else None
     redirect_from = read_redirect_from(reader, doc.get("redirect_from"), show.link, page_url)
+    platforms = _read_episode_platforms(reader, doc.get("platforms"))
     if None in (title, date, audio, enclosure_url, slug):
         return None
     assert title and date and audio and enclosure_url and slug
@@ -210,6 +213,7 @@ def _read_fields(
         language=read_language(reader, doc.get("language")),
         transcript=transcript,
         translation_of=reader.text(doc.get("translation_of"), "translation_of"),
+        platforms=tuple(platforms),
         positions=positions,
     )
 
@@ -423,6 +427,33 @@ def _read_chapters(
             "players show nothing before the first chapter; add an intro chapter",
         )
     return chapters
+
+
+def _read_episode_platforms(reader: FieldReader, node: Node | None) -> list[PlatformLink]:
+    """The episode's own pages (`platforms: {youtube: ..., spotify: ...}`), keyed as the
+    show's; a YouTube video's page shows it (after a click)."""
+    links = read_platforms(reader, node)
+    mapping = node if isinstance(node, Mapping) else None
+    for link in links:
+        if link.key != "youtube" or mapping is None:
+            continue
+        value = mapping.entries[link.key][1]
+        if not is_youtube_host(link.url):
+            reader.warn(
+                value,
+                "W163",
+                f"'platforms.youtube' is not a YouTube address: '{link.url}'",
+                "write the video's address, https://www.youtube.com/watch?v=…",
+            )
+        elif youtube_video_id(link.url) is None:
+            reader.warn(
+                value,
+                "W164",
+                f"'platforms.youtube' names no video: '{link.url}'",
+                "the page links to it but can show no video; use the video's own "
+                "address (https://www.youtube.com/watch?v=…)",
+            )
+    return links
 
 
 def _read_guests(reader: FieldReader, node: Node | None) -> list[Person]:

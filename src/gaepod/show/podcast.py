@@ -187,7 +187,7 @@ def _read_fields(
         copyright=reader.text(doc.get("copyright"), "copyright"),
         keywords=tuple(v for v, _ in reader.text_list(doc.get("keywords"), "keywords")),
         funding=tuple(_read_funding(reader, doc.get("funding"))),
-        platforms=tuple(_read_platforms(reader, doc.get("platforms"))),
+        platforms=tuple(read_platforms(reader, doc.get("platforms"))),
         is_complete=bool(reader.boolean(doc.get("complete"), "complete")),
         is_blocked=bool(reader.boolean(doc.get("block"), "block")),
         new_feed_url=reader.url(doc.get("new_feed_url"), "new_feed_url"),
@@ -276,7 +276,7 @@ def _read_show_text(reader: FieldReader, node: Node, code: str) -> ShowText | No
         keywords=tuple(v for v, _ in reader.text_list(keywords, f"{where}.keywords"))
         if keywords
         else None,
-        platforms=tuple(_read_platforms(reader, platforms)) if platforms else None,
+        platforms=tuple(read_platforms(reader, platforms)) if platforms else None,
         positions={key: (k.line, k.column) for key, (k, _v) in fields.entries.items()},
     )
 
@@ -401,8 +401,11 @@ def _read_funding(reader: FieldReader, node: Node | None) -> list[Funding]:
     return funding
 
 
-def _read_platforms(reader: FieldReader, node: Node | None) -> list[PlatformLink]:
-    mapping = reader.mapping(node, "platforms")
+def read_platforms(
+    reader: FieldReader, node: Node | None, field: str = "platforms"
+) -> list[PlatformLink]:
+    """A mapping of platform key to URL (podcast.yaml's, an episode's, a guest's `links`)."""
+    mapping = reader.mapping(node, field)
     if mapping is None:
         return []
     links = []
@@ -419,7 +422,7 @@ def _read_platforms(reader: FieldReader, node: Node | None) -> list[PlatformLink
                 else "it is still linked, labelled with its key",
             )
             label = key.replace("_", " ").title()
-        url = reader.url(value, f"platforms.{key}")
+        url = reader.url(value, f"{field}.{key}")
         if url:
             links.append(PlatformLink(key, label, url))
     return links

@@ -75,15 +75,15 @@ def episode_jsonld(show: Show, view: EpisodeView) -> dict[str, object]:
     return data
 
 
-def share_links(url: str, title: str) -> list[tuple[str, str]]:
-    """(label, href) of the usual share targets for a page."""
+def share_links(url: str, title: str) -> list[tuple[str, str, str]]:
+    """(icon, label, href) of the usual share targets for a page."""
     u, t = quote(url, safe=""), quote(title, safe="")
     return [
-        ("X", f"https://x.com/intent/post?url={u}&text={t}"),
-        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
-        ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={u}"),
-        ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
-        (N_("Email"), f"mailto:?subject={t}&body={u}"),
+        ("x", "X", f"https://x.com/intent/post?url={u}&text={t}"),
+        ("facebook", "Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
+        ("linkedin", "LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={u}"),
+        ("telegram", "Telegram", f"https://t.me/share/url?url={u}&text={t}"),
+        ("email", N_("Email"), f"mailto:?subject={t}&body={u}"),
     ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from jinja2 import (
@@ -24,6 +24,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .i18n import LOCALE, THEME_LOCALE, locale_tag, translations
+from .icons import ICONS, THEME_ICONS, icon
 from .views import digest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -85,6 +86,7 @@ def environment(
     env.filters["at"] = _at
     env.filters["og_locale"] = locale_tag
     env.globals["assets"] = Markup(ASSETS)
+    env.globals["icon"] = partial(icon, theme)
     return env
 
 
@@ -94,8 +96,10 @@ def _at(target: str, root: str) -> str:
 
 
 def template_fingerprint(theme: Path | None) -> str:
-    """Hash of every template's and catalogue's name and source (package + theme)."""
-    folders = [TEMPLATES, LOCALE] + ([theme / "templates", theme / THEME_LOCALE] if theme else [])
+    """Hash of every template's, catalogue's and icon's name and source (package + theme)."""
+    folders = [TEMPLATES, LOCALE, ICONS]
+    if theme:
+        folders += [theme / "templates", theme / THEME_LOCALE, theme / THEME_ICONS]
     parts: list[object] = []
     for folder in folders:
         if folder.is_dir():

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ..model import Artwork, Episode, EpisodeType, Podcast, Show
 from ..paths import slugify
 from ..show.notes import to_html, to_text, truncate
+from ..show.video import embed_url, watch_url, youtube_video_id
 from .i18n import N_, format_date
 from .sides import language_name, primary
 
@@ -118,6 +119,14 @@ def _tag_ref(name: str, prefix: str = "") -> Ref:
 def _guest_ref(name: str, url: str | None, bio: str | None, prefix: str = "") -> GuestRef:
     slug = name_slug(name)
     return GuestRef(name, slug, Markup(f"{prefix}guests/{slug}/index.html"), url, bio)
+
+
+@dataclass(frozen=True)
+class VideoView:
+    """A video shown on the episode's page only once the listener asks for it."""
+
+    watch: str  # the video's page (the link without JavaScript)
+    embed: str  # the player the click creates (privacy-enhanced, no cookies before it)
 
 
 @dataclass(frozen=True)
@@ -263,6 +272,15 @@ class EpisodeView:
     def duration_seconds(self) -> int:
         """The audio's length as the show's data knows it (0: unknown)."""
         return self.episode.audio.duration_seconds or 0
+
+    @cached_property
+    def video(self) -> VideoView | None:
+        """The episode's YouTube video, when `platforms.youtube` names one."""
+        for link in self.episode.platforms:
+            video_id = youtube_video_id(link.url) if link.key == "youtube" else None
+            if video_id:
+                return VideoView(watch_url(video_id), embed_url(video_id))
+        return None
 
     # Not kept on the view: 10,000 episodes' notes would stay in memory for the whole run,
     # while each is shown once (its page); to_html remembers them by content anyway.
