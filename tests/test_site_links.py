@@ -124,13 +124,16 @@ def test_the_episode_page_links_its_platforms_and_shows_the_video_only_on_click(
     assert 'href="https://open.spotify.com/episode/abc"' in page
     assert re.search(r'platform-spotify" href="[^"]+"><svg class="icon icon-spotify"', page)
     assert "<span>Spotify</span>" in page and "<span>YouTube</span>" in page
-    facade = re.search(r'<div class="video-frame" data-embed="([^"]+)"[^>]*>(.*?)</div>', page, re.S)
+    frame = r'<div class="video-frame" data-embed="([^"]+)"[^>]*>(.*?)</div>'
+    facade = re.search(frame, page, re.S)
     assert facade
     assert facade[1] == "https://www.youtube-nocookie.com/embed/Cx3mP7qLw2E?autoplay=1"
     assert f'<a class="video-facade" href="{VIDEO}">' in facade[2]
     assert 'src="../../art/cover.jpg"' in facade[2]  # the episode's own art: nothing remote
-    assert "<iframe" not in page and "ytimg" not in page and "youtube-nocookie" not in (
-        page.replace(facade[1], "")
+    assert (
+        "<iframe" not in page
+        and "ytimg" not in page
+        and "youtube-nocookie" not in (page.replace(facade[1], ""))
     )
     other = (out / "episodes/002-episode/index.html").read_text(encoding="utf-8")
     assert "video-frame" not in other and "This episode elsewhere" not in other
@@ -156,3 +159,27 @@ def test_subscribe_buttons_carry_icons_and_a_copy_feed_link(make_show, tmp_path:
     out_es = publish(make_show(1, show_yaml=spanish, name="es"), tmp_path / "out-es", NOW)
     home_es = (out_es / "index.html").read_text(encoding="utf-8")
     assert ">Copiar la URL del feed</span>" in home_es
+
+
+def test_import_keeps_a_youtube_iframe_as_a_link_and_the_episode_video(tmp_path: Path) -> None:
+    from test_import import codes, episode_files, item, rss, run_import
+
+    notes = (
+        "<![CDATA[<p>Intro.</p><div><iframe width='560' height='315' "
+        "src='https://www.youtube.com/embed/Cx3mP7qLw2E?si=abc' title='YouTube video player' "
+        "allowfullscreen></iframe></div><p>More <iframe src='https://evil.example/x'></iframe>"
+        "text.</p>]]>"
+    )
+    report, show = run_import(
+        tmp_path, rss(item(1, f"<content:encoded>{notes}</content:encoded>"), item(2))
+    )
+    first, second = episode_files(show)
+    assert first["description"] == f"Intro.\n\n[{VIDEO}]({VIDEO})\n\nMore text."
+    assert first["platforms"] == {"youtube": VIDEO}
+    assert "platforms" not in second
+    assert codes(report).count("W227") == 1
+    warning = next(d for d in report.diagnostics if d.code == "W227")
+    assert "kept as a link" in warning.message and warning.line > 0
+    # the imported show checks clean of it and its page offers the video after a click
+    result = check_show(show)
+    assert not [d for d in result.diagnostics if d.code in ("W137", "W163", "W164")]

@@ -17,7 +17,9 @@ from urllib.parse import unquote, urljoin
 
 from ..show.fields import is_http_url
 from ..show.notes import to_html, to_text, truncate
+from ..show.video import watch_url
 from ..show.vocab import TRANSCRIPT_TYPES
+from .html import youtube_videos
 from .notes import notes_from_feed, plain_text
 from .rss import (
     ImportLog,
@@ -136,6 +138,7 @@ def read_item(
     _numbering(item, label, log, fields)
     _flags(item, show, label, log, tally, fields)
     notes = _notes(item)
+    _videos(item, label, log, fields)
     summary = _summary(item, notes)
     if summary:
         fields["summary"] = summary
@@ -306,6 +309,24 @@ def _notes(item: Any) -> str:
         if notes:
             return notes
     return ""
+
+
+def _videos(item: Any, label: str, log: ImportLog, fields: dict[str, Any]) -> None:
+    """A YouTube video embedded in the notes: its link stays in them (html.flatten) and
+    the first one becomes the episode's `platforms.youtube`, which its page plays."""
+    for name in ("content:encoded", "description"):
+        element = child(item, name)
+        videos = youtube_videos(markup_of(element))
+        if videos:
+            fields["platforms"] = {"youtube": watch_url(videos[0])}
+            log.warn(
+                element,
+                "W227",
+                f"{label}: the YouTube video in the show notes is kept as a link to it "
+                "(gaepod publishes no iframes); the episode's page plays it on a click",
+                "`platforms: youtube:` in the episode file names it",
+            )
+            return
 
 
 def _summary(item: Any, notes: str) -> str:

@@ -4,7 +4,8 @@ Used by import_notes: `flatten` parses a note and returns its top-level
 blocks (p, ul, ol, h1-h6, blockquote, pre, hr, table, dl): containers the
 sanitizer would strip (`div`, `section`, ...) become block boundaries, so
 what stood on its own line still does, and what gaepod never publishes
-(scripts, styles, iframes) is dropped. `html_block` writes blocks as one
+(scripts, styles, iframes) is dropped, except a YouTube player, which
+becomes a link to its video. `html_block` writes blocks as one
 CommonMark HTML block. `same_reading` compares two sanitized HTML
 fragments element by element and text by text, ignoring only what no
 reader sees (whitespace HTML collapses, empty elements, b/strong spelling,
@@ -20,6 +21,7 @@ import lxml.html
 from lxml import etree
 
 from ..show.notes import ALLOWED_TAGS
+from ..show.video import watch_url, youtube_video_id
 
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 HTML_WS = " \t\n\r\f"
@@ -47,11 +49,38 @@ def flatten(fragment: str) -> list[Any]:
     except (etree.ParserError, ValueError):
         return []
     for element in list(root.iter()):
-        if not isinstance(element.tag, str) or element.tag.lower() in DROPPED:
+        if not isinstance(element.tag, str):
+            _remove(element)
+        elif element.tag.lower() == "iframe" and youtube_video_id(element.get("src") or ""):
+            _as_video_link(element)
+        elif element.tag.lower() in DROPPED:
             _remove(element)
     out: list[Any] = []
     _collect_blocks(root, out)
     return out
+
+
+def _as_video_link(iframe: Any) -> None:
+    """A YouTube player embedded in the notes becomes a link to the video (gaepod never
+    publishes iframes; the episode's page plays it after a click, see `platforms`)."""
+    video = youtube_video_id(iframe.get("src") or "")
+    assert video is not None
+    link = iframe.makeelement("a", {"href": watch_url(video)})
+    link.text = watch_url(video)
+    link.tail = iframe.tail
+    iframe.getparent().replace(iframe, link)
+
+
+def youtube_videos(fragment: str) -> list[str]:
+    """The ids of the YouTube videos embedded (as iframes) in an HTML fragment, in order."""
+    if "<iframe" not in fragment.lower():
+        return []
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    found = (youtube_video_id(e.get("src") or "") for e in root.iter("iframe"))
+    return list(dict.fromkeys(video for video in found if video))
 
 
 def _remove(element: Any) -> None:

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 ICONS = Path(__file__).resolve().parent / "icons"
 THEME_ICONS = "icons"  # <show>/theme/icons
 # Platforms with no icon under a licence that allows shipping it: a generic mark.
-FALLBACK = {"fountain": "podcast", "goodpods": "podcast", "tunein": "podcast", "bitchute": "podcast"}
+FALLBACK = dict.fromkeys(("fountain", "goodpods", "tunein", "bitchute"), "podcast")
 UNKNOWN = "link"  # an unknown platform key
 _SHAPES = {"path", "circle", "rect", "ellipse", "polygon", "polyline", "line", "g"}
 _ATTRIBUTES = (
