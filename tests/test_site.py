@@ -139,7 +139,7 @@ def test_home_page_shows_the_show(example_site: Path) -> None:
     assert '<html lang="en">' in html
     assert "<h1>Crossroads &amp; Currents</h1>" in html
     assert 'href="https://podcasts.apple.com/us/podcast/crossroads-currents/id1000000000"' in html
-    assert ">Apple Podcasts</a>" in html and ">Spotify</a>" in html
+    assert ">Apple Podcasts</span></a>" in html and ">Spotify</span></a>" in html
     assert 'class="button rss" href="feed.xml"' in html
     assert 'src="art/cover.jpg"' in html
     assert html.count('class="card"') == 8
