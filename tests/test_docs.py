@@ -13,10 +13,8 @@ COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
 
 def test_all_commands_are_there() -> None:
-    assert (
-        sorted(["build", "check", "feed", "import", "list", "new", "serve", "site", "tag"])
-        == COMMANDS
-    )
+    names = ["build", "check", "deploy", "feed", "import", "list", "new", "serve", "site", "tag"]
+    assert sorted(names) == COMMANDS
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -240,6 +240,7 @@ class Show:
     websub_hubs: tuple[str, ...] = ()  # notified after a deploy changes a feed
     deploy: DeployTarget | None = None
     ping_podcast_index: bool = True  # after a deploy that changed a feed
+    podcast_index_url: str | None = None  # its pubnotify address; None: the Podcast Index's
     languages: tuple[str, ...] = ()  # every language of the show, the first its own; () = one
     translations: tuple[ShowText, ...] = ()
     default_feed: DefaultFeed = DefaultFeed.ALL

@@ -25,6 +25,7 @@ CACHE_FILE = "cache.pickle"  # speed.cache: what each file produced
 QUICK_FILE = "quick.marshal"  # speed.quickstate: the no-op answer
 TAG_RECORD = "tags.json"  # audio.tag: which file got which tags
 MANIFEST_FILE = "outputs.json"  # publish.manifest: which files a build published
+DEPLOY_DIR = "deploy"  # deploy.record: what each deploy target holds, one file a target
 TEMPLATES = "templates"  # Jinja2's compiled templates
 
 Stamp = tuple[int, int, int]  # st_mtime_ns, st_size, st_ino

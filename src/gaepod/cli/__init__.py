@@ -3,7 +3,7 @@
 Importing this package registers every command on `app`.
 """
 
-from . import publishing, workspace  # noqa: F401  (each registers its commands)
+from . import deploying, publishing, workspace  # noqa: F401  (each registers its commands)
 from .app import app, main
 
 __all__ = ["app", "main"]

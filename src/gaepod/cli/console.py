@@ -131,9 +131,12 @@ def _nothing(message: str) -> None:
 
 
 @contextlib.contextmanager
-def status(terminal: Terminal, enabled: bool) -> Iterator[tuple[Step, Progress | None]]:
+def status(
+    terminal: Terminal, enabled: bool, verb: str = "tagging"
+) -> Iterator[tuple[Step, Progress | None]]:
     """On a terminal: a transient spinner on stderr naming the step, with a bar while
-    audio files are tagged. Nothing at all for cron, pipes, --quiet and --json."""
+    audio files are tagged (or files uploaded: `verb`). Nothing at all for cron, pipes,
+    --quiet and --json."""
     if not enabled or not terminal.err.is_terminal:
         yield _nothing, None
         return
@@ -149,7 +152,7 @@ def status(terminal: Terminal, enabled: bool) -> Iterator[tuple[Step, Progress |
         drawn: list[int] = []
 
         def progress(done: int, total: int, name: str) -> None:
-            shown = f"tagging {done}/{total} {escape(name)}"
+            shown = f"{verb} {done}/{total} {escape(name)}"
             bar.update(task, description=shown, total=total, completed=done)
             if not drawn:  # the first file's bar at once: the run may end before a refresh
                 drawn.append(done)

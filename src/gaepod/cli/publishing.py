@@ -7,6 +7,7 @@ way they run it (run_pipeline) and print it (report_json, the summaries).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -40,8 +41,10 @@ from .console import (
     shown_path,
     status,
 )
+from .deploying import NoPingOption, ToOption, print_deploy, run_deploy
 
 if TYPE_CHECKING:
+    from ..deploy import DeployReport
     from ..publish import BuildOptions, BuildReport
 
 
@@ -257,16 +260,30 @@ def build(
     allow_guid_change: AllowGuidChangeOption = False,
     no_tag: Annotated[bool, typer.Option("--no-tag", help="Do not tag audio files.")] = False,
     id3v24: Id3v24Option = False,
+    deploy: Annotated[
+        bool,
+        typer.Option("--deploy", help="Then upload what changed (see `gaepod deploy`)."),
+    ] = False,
+    to: ToOption = None,
+    no_ping: NoPingOption = False,
     now: NowOption = None,
 ) -> None:
     """Check, tag, write the feed and the site: the one command for cron.
 
     Silent with --quiet when all is well; on any problem nothing published
-    changes and the reasons go to stderr (exit 1).
+    changes and the reasons go to stderr (exit 1). With --deploy, a successful
+    build is then deployed as `gaepod deploy` does it.
 
     Example: gaepod build --quiet --show episodes --out /var/www/podcast
     """
     from ..publish import EVERYTHING, BuildOptions, Stage
+
+    if (to or no_ping) and not deploy:
+        Terminal().err.print("[red]--to and --no-ping go with --deploy[/]")
+        raise typer.Exit(int(ExitCode.USAGE))
+    if deploy and diff:
+        Terminal().err.print("[red]--diff writes nothing: there is nothing to --deploy[/]")
+        raise typer.Exit(int(ExitCode.USAGE))
 
     options = BuildOptions(
         show=show,
@@ -280,13 +297,27 @@ def build(
         diff_only=diff,
         id3v24=id3v24,
     )
-    report = publish(options, quiet, verbose, as_json)
+    deployed: list[DeployReport] = []
+
+    def then_deploy(terminal: Terminal) -> dict[str, object]:
+        from ..deploy import DeployOptions
+
+        shipping = DeployOptions(
+            show=show, out=out, to=to, ping=not no_ping, wait_for_lock=not no_wait
+        )
+        deployed.append(run_deploy(terminal, shipping, quiet, verbose, as_json))
+        return deployed[0].as_json()
+
+    report = publish(options, quiet, verbose, as_json, then_deploy if deploy else None)
     if report is None:
         return
     line = f"{plural(report.episodes_in_feed, 'episode')} in the feed; {_changes(report)}"
     if report.tagged:
         line += f", {plural(len(report.tagged), 'audio file')} tagged"
-    Terminal().out.print(f"[green]✓[/] {line}")
+    terminal = Terminal()
+    terminal.out.print(f"[green]✓[/] {line}")
+    if deployed:
+        print_deploy(terminal, deployed[0], quiet)
 
 
 def run_pipeline(
@@ -316,13 +347,21 @@ def _silent(message: str) -> None:
     pass
 
 
-def publish(options: BuildOptions, quiet: bool, verbose: bool, as_json: bool) -> BuildReport | None:
+def publish(
+    options: BuildOptions,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+    then: Callable[[Terminal], dict[str, object]] | None = None,
+) -> BuildReport | None:
     """Run a publishing command and print what all of them print (JSON, the diff, the
-    warnings); the report when the command's own summary line is due."""
+    warnings); the report when the command's own summary line is due. `then` runs
+    after a successful build (the deploy); its JSON goes under "deploy"."""
     terminal = Terminal()
     report = run_pipeline(terminal, options, quiet, verbose, as_json)
+    after = then(terminal) if then is not None else None
     if as_json:
-        print_json(terminal, report_json(report))
+        print_json(terminal, report_json(report) | ({"deploy": after} if after else {}))
         return None
     if report.diff is not None and (options.diff_only or not quiet):
         print_diff(terminal, report, only=options.diff_only)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import Diagnostic
 from ..model import Category, DefaultFeed, Funding, Owner, PlatformLink, Show, ShowText, ShowType
 from .artwork import read_artwork
-from .delivery import read_analytics_prefix, read_deploy, read_hubs
+from .delivery import read_analytics_prefix, read_deploy, read_hubs, refuse_credentials
 from .feeds import derived_podcast_guid
 from .fields import FieldReader, read_fields_file
 from .load import Mapping, Node
@@ -111,7 +111,7 @@ def read_show(root: Path) -> tuple[Show | None, ShowContext, list[Diagnostic]]:
 def _read_fields(
     reader: FieldReader, doc: Mapping, path: Path, root: Path
 ) -> tuple[Show | None, ShowContext]:
-    reader.check_keys(doc, SHOW_FIELDS, "show")
+    reader.check_keys(refuse_credentials(reader, doc, SHOW_FIELDS, ""), SHOW_FIELDS, "show")
     need = reader.require
     title = reader.text(need(doc, "title", "show", "title: My Show"), "title", max_length=255)
     description = reader.text(
@@ -196,6 +196,7 @@ def _read_fields(
         websub_hubs=tuple(hubs),
         deploy=deploy.target,
         ping_podcast_index=deploy.ping_podcast_index,
+        podcast_index_url=deploy.podcast_index_url,
         **_read_languages(reader, doc, language),
     )
     return show, context
