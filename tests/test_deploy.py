@@ -5,15 +5,23 @@ changed, resuming after a failure or a kill, and the pings after a feed changed.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
 from typer.testing import CliRunner
 
 from conftest import SHOW_YAML
-from deploy_tools import closed_port_url, recorder
+from deploy_tools import Proxy, closed_port_url, moto_server, recorder, s3_environment
 from gaepod.cli import app
 from gaepod.deploy import DeployOptions, DeployReport, deploy
 from gaepod.deploy.files import Kind, cache_control, content_type
@@ -529,3 +537,203 @@ def test_deploy_on_a_terminal_shows_its_progress_and_piped_none(tmp_path: Path) 
     quiet = piped("deploy", "--to", "www", "--no-ping", cwd=tmp_path)
     assert quiet.returncode == 0 and not ANSI.search(quiet.stdout + quiet.stderr)
     assert "nothing changed" in quiet.stdout and "uploading" not in quiet.stderr
+
+
+# --- an S3-compatible bucket (moto's server, a process of its own on 127.0.0.1) -------
+
+
+@pytest.fixture(scope="module")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    for module in ("boto3", "moto"):  # in the [test] extras: missing on CI is a failure
+        if os.environ.get("CI"):
+            importlib.import_module(module)
+        else:
+            pytest.importorskip(module)
+    with moto_server(tmp_path_factory.mktemp("moto") / "moto.log") as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3(
+    s3_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[S3]:
+    """A new bucket on the server, reached through a proxy that records each request."""
+    import boto3
+
+    for key, value in s3_environment(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    bucket = "show-" + hashlib.sha1(request.node.name.encode()).hexdigest()[:12]
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    proxy = Proxy(s3_server)
+    try:
+        yield S3(client, bucket, proxy)
+    finally:
+        proxy.close()
+
+
+@dataclass
+class S3:
+    client: Any
+    bucket: str
+    proxy: Proxy
+
+    def to(self, prefix: str = "show/") -> str:
+        return f"s3://{self.bucket}/{prefix}?endpoint={self.proxy.url}"
+
+    def objects(self, prefix: str = "show/") -> dict[str, bytes]:
+        found = {}
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                body = self.client.get_object(Bucket=self.bucket, Key=item["Key"])["Body"]
+                found[item["Key"][len(prefix) :]] = body.read()
+        return found
+
+    def head(self, key: str) -> dict[str, Any]:
+        return dict(self.client.head_object(Bucket=self.bucket, Key=key))
+
+
+def to_s3(show: Path, out: Path, s3: S3, **options: object) -> DeployReport:
+    return deploy(DeployOptions(show=show, out=out, to=s3.to(), **options))  # type: ignore[arg-type]
+
+
+def test_s3_objects_carry_their_type_and_caching(site: tuple[Path, Path], s3: S3) -> None:
+    show, out = site
+    report = to_s3(show, out, s3, ping=False)
+    assert s3.objects() == tree(out)
+    assert s3.proxy.uploads()[-1] == "show/feed.xml"  # as the server saw them: the feed last
+    assert sorted(report.uploaded) == sorted(tree(out))
+    expected = {
+        "feed.xml": ("application/rss+xml; charset=utf-8", "public, max-age=300"),
+        "audio/001.mp3": ("audio/mpeg", "public, max-age=31536000"),
+        "art/cover.jpg": ("image/jpeg", "public, max-age=31536000"),
+        "index.html": ("text/html; charset=utf-8", "public, max-age=300"),
+        "assets/style.css": ("text/css; charset=utf-8", "public, max-age=86400"),
+        "assets/player.js": ("text/javascript; charset=utf-8", "public, max-age=86400"),
+        "search.json": ("application/json", "public, max-age=300"),
+        "sitemap.xml": ("application/xml; charset=utf-8", "public, max-age=300"),
+    }
+    for relpath, (kind, caching) in expected.items():
+        head = s3.head("show/" + relpath)
+        assert (head["ContentType"], head["CacheControl"]) == (kind, caching), relpath
+    pages = [k for k in s3.proxy.uploads() if k.endswith(".html")]
+    audio = [k for k in s3.proxy.uploads() if k.endswith(".mp3")]
+    order = s3.proxy.uploads()
+    assert max(order.index(k) for k in audio) < min(order.index(k) for k in pages)
+
+
+def test_s3_second_deploy_uploads_nothing_and_an_edit_only_what_changed(
+    site: tuple[Path, Path], s3: S3
+) -> None:
+    show, out = site
+    to_s3(show, out, s3, ping=False)
+    s3.proxy.requests.clear()
+    again = to_s3(show, out, s3, ping=False)
+    assert again.uploaded == [] and s3.proxy.requests == []  # not even a request
+    episode = show / "002-episode.yaml"
+    episode.write_text(episode.read_text().replace("Guest 2:", "Guest Two:"), encoding="utf-8")
+    rebuilt = published(show, out)
+    to_s3(show, out, s3, ping=False)
+    assert sorted(s3.proxy.uploads()) == sorted("show/" + r for r in rebuilt.written)
+    assert s3.proxy.uploads()[-1] == "show/feed.xml"
+    assert s3.objects() == tree(out)
+
+
+def test_s3_removed_files_are_deleted_after_the_feed(site: tuple[Path, Path], s3: S3) -> None:
+    show, out = site
+    to_s3(show, out, s3, ping=False)
+    (show / "003-episode.yaml").unlink()
+    published(show, out, allow_removal=True)
+    s3.proxy.requests.clear()
+    report = to_s3(show, out, s3, ping=False)
+    assert "audio/003.mp3" in report.deleted
+    methods = [(m, p.split("?")[0]) for m, p in s3.proxy.requests]
+    feed_put = methods.index(("PUT", f"/{s3.bucket}/show/feed.xml"))
+    deletes = [i for i, (m, p) in enumerate(s3.proxy.requests) if m == "POST" and "delete" in p]
+    assert deletes and min(deletes) > feed_put
+    assert s3.objects() == tree(out)
+
+
+def test_s3_deploy_killed_midway_resumes_with_the_feed_last(
+    site: tuple[Path, Path], s3: S3, tmp_path: Path
+) -> None:
+    """SIGKILL while uploads are in flight; the live feed stays the old one, and the
+    next deploy uploads what is missing (not what went up before), the feed last."""
+    show, out = site
+    to_s3(show, out, s3, ping=False)
+    old_feed = s3.objects()["feed.xml"]
+    for n in (1, 2, 3):
+        episode = show / f"00{n}-episode.yaml"
+        episode.write_text(episode.read_text().replace(f"Guest {n}:", f"Guest #{n}:"))
+    rebuilt = published(show, out)
+    assert len(rebuilt.written) > 6
+    s3.proxy.requests.clear()
+    s3.proxy.hold_after_puts = 3
+    env = {**os.environ, "GAEPOD_SPEEDUPS": os.environ.get("GAEPOD_SPEEDUPS", "")}
+    args = ["deploy", "--show", str(show), "--out", str(out), "--to", s3.to(), "--no-ping"]
+    process = subprocess.Popen([sys.executable, "-m", "gaepod", *args], env=env)
+    try:
+        assert s3.proxy.held.wait(60), "the deploy never reached its fourth upload"
+        process.kill()  # SIGKILL: no cleanup of any kind
+        process.wait(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    first = s3.proxy.uploads()
+    assert len(first) == 3 and "show/feed.xml" not in first
+    assert s3.objects()["feed.xml"] == old_feed  # listeners still get the old feed
+    s3.proxy.release()
+    s3.proxy.requests.clear()
+    resumed = subprocess.run(
+        [sys.executable, "-m", "gaepod", *args, "--json"], env=env, capture_output=True, text=True
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    second = s3.proxy.uploads()
+    assert second[-1] == "show/feed.xml"
+    assert not set(first) & set(second)  # what the killed run confirmed is not sent again
+    assert sorted(first + second) == sorted("show/" + r for r in rebuilt.written)
+    assert s3.objects() == tree(out)
+
+
+def test_s3_failure_names_the_file_and_keeps_the_feed(
+    site: tuple[Path, Path], s3: S3, tmp_path: Path
+) -> None:
+    show, out = site
+    to = f"s3://{s3.bucket}/show/?endpoint={closed_port_url().rstrip('/')}"
+    result = CliRunner().invoke(app, ["deploy", "--show", str(show), "--out", str(out), "--to", to])
+    assert result.exit_code == 1
+    assert "cannot upload" in result.stderr and "the live feed was left as it was" in result.stderr
+    assert "Traceback" not in result.output
+    missing = f"s3://no-such-bucket/show/?endpoint={s3.proxy.url}"
+    result = CliRunner().invoke(
+        app, ["deploy", "--show", str(show), "--out", str(out), "--to", missing]
+    )
+    assert result.exit_code == 1 and "bucket does not exist" in result.stderr
+
+
+def test_s3_without_credentials_says_where_they_go(
+    site: tuple[Path, Path], s3: S3, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    show, out = site
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    with pytest.raises(OutputError, match="no S3 credentials found"):
+        to_s3(show, out, s3, ping=False)
+
+
+def test_s3_target_from_podcast_yaml(make_show, s3: S3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    yaml = SHOW + (
+        f"deploy:\n  target: s3://{s3.bucket}/podcast/\n  endpoint: {s3.proxy.url}\n"
+        "  region: us-east-1\n"
+    )
+    show = make_show(episodes=1, show_yaml=yaml)
+    out = tmp_path / "public"
+    built = CliRunner().invoke(
+        app, ["build", "--show", str(show), "--out", str(out), "--deploy", "--no-ping"]
+    )
+    assert built.exit_code == 0, built.output
+    assert f"s3://{s3.bucket}/podcast/" in built.stdout
+    assert s3.objects("podcast/") == tree(out)

@@ -4,7 +4,7 @@ local (or mounted) folder.
 A target uploads a batch of files and calls `done` for each one once it is safely
 in place there (never before), deletes files the same way, and raises OutputError
 naming the file when it cannot: the caller then stops, with the feed (uploaded
-last) left as it was. S3 (s3.py) and rsync (rsync.py) are imported only when used.
+last) left as it was. S3 (s3.py) is imported only when used.
 """
 
 from __future__ import annotations
@@ -35,8 +35,12 @@ def open_target(target: DeployTarget, out: Path, show: Path) -> Target:
     """A connection to `target` (nothing is contacted for a folder until the first file)."""
     if target.kind == "folder":
         return FolderTarget(_folder(target, out, show))
+    if target.kind == "s3":
+        from .s3 import S3Target
+
+        return S3Target(target)
     raise UsageError(
-        f"this gaepod deploys to folders only, not to {target.describe()}: "
+        f"this gaepod deploys to folders and S3 only, not to {target.describe()}: "
         "deploy to a mounted folder, or copy the output folder yourself"
     )
 
