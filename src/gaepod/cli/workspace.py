@@ -10,13 +10,25 @@ import subprocess
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import ExitCode, GaepodError
+
+if TYPE_CHECKING:
+    from ..importer.probing import ProbeSummary
 from .app import NowOption, OutOption, QuietOption, ShowOption, app
-from .console import Terminal, count_problems, escape, fail, print_diagnostics, print_json
+from .console import (
+    Terminal,
+    count_problems,
+    escape,
+    fail,
+    plural,
+    print_diagnostics,
+    print_json,
+    status,
+)
 
 
 @app.command("list")
@@ -174,6 +186,14 @@ def import_(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the show files already in the folder.")
     ] = False,
+    probe: Annotated[
+        bool,
+        typer.Option(
+            "--probe",
+            help="Read the lengths and durations the feed lacks from the audio over HTTP "
+            "(HEAD and Range requests for the first bytes, never whole files).",
+        ),
+    ] = False,
     quiet: QuietOption = False,
     now: NowOption = None,
 ) -> None:
@@ -182,16 +202,19 @@ def import_(
     Guids, dates, enclosure URLs, lengths and durations are kept exactly, so no
     subscriber downloads anything again; the audio stays where it is hosted.
 
-    Example: gaepod import https://example.org/podcast.rss --show episodes
+    Example: gaepod import https://example.org/podcast.rss --show episodes --probe
     """
     from ..importer.feed_import import import_feed  # only this command needs the importer
 
     terminal = Terminal()
     try:
-        report = import_feed(source, show, now=now, force=force)
+        with status(terminal, enabled=not quiet, verb="reading") as (_step, progress):
+            report = import_feed(source, show, now=now, force=force, probe=probe, progress=progress)
     except GaepodError as error:
         fail(terminal, error, quiet)
     print_diagnostics(terminal.err, report.diagnostics, warnings=not quiet)
+    if report.probe is not None and not quiet:
+        terminal.out.print(escape(probe_summary(report.probe)))
     if report.errors:
         terminal.err.print(
             f"[red]✗ {escape(count_problems(report.diagnostics))}: fix them, then gaepod check[/]"
@@ -204,3 +227,21 @@ def import_(
             f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}; "
             f"next: gaepod check --show {escape(str(show))}"
         )
+
+
+def probe_summary(probe: ProbeSummary) -> str:
+    """`--probe`'s line: what was filled, what was downloaded for it, what was not."""
+    if not probe.items:
+        return "probe: every item has its length and duration; nothing to read"
+    text = (
+        f"probe: {plural(probe.lengths, 'length')} and {plural(probe.durations, 'duration')} "
+        f"read over HTTP for {plural(probe.items, 'item')} "
+        f"({probe.received / 1024:,.0f} KiB downloaded)"
+    )
+    if probe.failed:
+        lines = ", ".join(str(d.line) for d in probe.failed[:5])
+        more = ", ..." if len(probe.failed) > 5 else ""
+        text += (
+            f"; {plural(len(probe.failed), 'item')} could not be read (W260, lines {lines}{more})"
+        )
+    return text

@@ -44,6 +44,7 @@ from .values import (
 )
 
 DESCRIPTION_LIMIT = 4000  # bytes of <description> Apple shows
+AUDIO_GAPS = ("W217", "W218")  # no valid enclosure length, no readable duration
 KEPT_PODCAST_ELEMENTS = {
     "podcast:transcript",
     "podcast:chapters",
@@ -86,6 +87,9 @@ class EpisodeDraft:
     date: datetime | None  # None: missing or unreadable (the importer picks one)
     fields: dict[str, Any]  # everything after title, date and guid, in file order
     date_text: str = ""  # the date as written
+    # The tally's entries about this item's missing length (W217) or duration (W218):
+    # withdrawn when `import --probe` reads the value from the audio itself.
+    tallied: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def read_item(
@@ -134,7 +138,13 @@ def read_item(
             "keep this guid",
         )
     date, date_text = _date(item, label, log)
+    counted = {code: len(tally.items.get(code, [])) for code in AUDIO_GAPS}
     fields = _audio_fields(item, enclosure, url, label, log, tally)
+    tallied = {
+        code: tally.items[code][-1]
+        for code in AUDIO_GAPS
+        if len(tally.items.get(code, [])) > counted[code]
+    }
     _numbering(item, label, log, fields)
     _flags(item, show, label, log, tally, fields)
     notes = _notes(item)
@@ -158,7 +168,7 @@ def read_item(
         fields["redirect_from"] = [old_page]
     if notes:
         fields["description"] = notes
-    return EpisodeDraft(index, _line(item), title, guid, url, date, fields, date_text)
+    return EpisodeDraft(index, _line(item), title, guid, url, date, fields, date_text, tallied)
 
 
 def _line(element: Any) -> int:
@@ -213,7 +223,7 @@ def _audio_fields(
             f"{repr(written_length) if written_length else 'missing'}; the feed will say 0",
             "no valid enclosure length (the feed will say 0)",
             "Apple requires the file size: add `length:` in bytes (`curl -sI URL` "
-            "shows it as Content-Length)",
+            "shows it as Content-Length), or import with --probe to read it",
         )
     else:
         fields["length"] = length
@@ -229,7 +239,8 @@ def _audio_fields(
             if written_duration
             else f"{label} has no itunes:duration",
             "no readable itunes:duration",
-            'apps show no length: add `duration: "HH:MM:SS"`',
+            'apps show no length: add `duration: "HH:MM:SS"`, or import with --probe '
+            "to read it from the audio",
         )
     declared = attribute(enclosure, "type")
     mime_field, mime, alias_of = enclosure_type(url, declared)

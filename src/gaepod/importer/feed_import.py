@@ -29,6 +29,7 @@ from ..show.check import check_show, episode_files
 from ..show.podcast import SHOW_FILE
 from ..state import show_lock
 from .episode import EpisodeDraft, Tally, read_item
+from .probing import ProbeSummary, Progress, probe_drafts
 from .rss import FeedImportError, ImportLog, child_text, children, parse_channel
 from .show import ShowDraft, read_show
 from .source import read_source
@@ -49,6 +50,7 @@ class ImportReport:
     written: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     check_warnings: int = 0  # what `gaepod check` will list on the imported show
+    probe: ProbeSummary | None = None  # with --probe: lengths and durations read over HTTP
 
     @property
     def skipped(self) -> int:
@@ -64,9 +66,17 @@ class ImportReport:
 
 
 def import_feed(
-    source: str, show_dir: Path, *, now: datetime | None = None, force: bool = False
+    source: str,
+    show_dir: Path,
+    *,
+    now: datetime | None = None,
+    force: bool = False,
+    probe: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the feed at `source` (a file or an http(s) URL) into `show_dir`."""
+    """Import the feed at `source` (a file or an http(s) URL) into `show_dir`. With
+    `probe`, lengths and durations the feed lacks are read from the audio over HTTP
+    (`progress(done, total, title)` after each file)."""
     moment = now or datetime.now(timezone.utc)
     _refuse_used_folder(show_dir, force)
     feed = read_source(source)
@@ -90,11 +100,12 @@ def import_feed(
     drafts = _unique(drafts, log)
     _unique_old_pages(drafts, log)
     _fill_dates(drafts, channel, moment, log)
+    probed = probe_drafts(drafts, tally, log, progress=progress) if probe else None
     _report_tally(tally, log)
     if not items:
         log.warn(channel, "W258", "the feed has no <item>: the show has no episodes yet")
     files = _files(show, drafts, source)
-    report = ImportReport(source, show_dir, len(items), len(drafts))
+    report = ImportReport(source, show_dir, len(items), len(drafts), probe=probed)
     report.diagnostics.extend(sorted(log.diagnostics, key=lambda d: d.line))
     _check_staged(files, show_dir, report)
     # the build lock: a cron build never sees a half-imported show
