@@ -125,6 +125,10 @@ class LinkParser(HTMLParser):
         for name, value in attrs:
             if name in self.ATTRIBUTES and value is not None:
                 self.links.append((tag, name, value))
+            elif name == "srcset" and value:  # "a.jpg 1x, b.jpg 2x": each candidate's URL
+                for candidate in value.split(","):
+                    if candidate.strip():
+                        self.links.append((tag, name, candidate.split()[0]))
 
 
 def links_of(html: str) -> list[tuple[str, str, str]]:

@@ -162,3 +162,32 @@ def test_the_copy_buttons_copy_the_feed_and_the_episode_link(browser: Any, base_
 def _artifact(name: str) -> str:
     ARTIFACTS.mkdir(exist_ok=True)
     return str(Path(ARTIFACTS) / name)
+
+
+GUEST = "guests/dr-lukasz-wisniewski/index.html"
+
+
+@pytest.mark.parametrize(("scale", "large", "small"), [(1, 240, 64), (2, 480, 128)])
+def test_guest_photos_come_in_the_size_the_screen_needs(
+    browser: Any, base_url: str, scale: int, large: int, small: int
+) -> None:
+    tab = Recorded(browser, device_scale_factor=scale)
+    tab.open(f"{base_url}{GUEST}")
+    photo = tab.page.locator("img.guest-photo-large")
+    photo.scroll_into_view_if_needed()
+    tab.page.wait_for_function("document.querySelector('img.guest-photo-large').complete")
+    source = photo.evaluate("e => [e.currentSrc, e.naturalWidth, e.getBoundingClientRect().width]")
+    assert source[0].endswith(f"-{large}.jpg") and source[1] == large and source[2] == 240
+    assert photo.get_attribute("alt") == "Photo of Dr. Łukasz Wiśniewski"
+    tab.open(f"{base_url}{EPISODE}")
+    avatar = tab.page.locator(".guest-bios img.guest-photo-small")
+    avatar.scroll_into_view_if_needed()
+    tab.page.wait_for_function("document.querySelector('.guest-bios img').complete")
+    assert avatar.evaluate("e => e.currentSrc").endswith(f"-{small}.jpg")
+    assert avatar.evaluate("e => e.naturalWidth") == small
+    assert tab.outside() == [] and tab.errors == []
+    if scale == 2:
+        tab.page.set_viewport_size({"width": 375, "height": 740})
+        tab.open(f"{base_url}{GUEST}")
+        tab.page.screenshot(path=_artifact("guest-375.png"), full_page=True)
+    tab.close()

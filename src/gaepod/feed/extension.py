@@ -69,7 +69,7 @@ class ItemValues:
     is_explicit: bool = False
     image_url: str = ""
     is_blocked: bool = False
-    guests: list[tuple[str, str | None]] = field(default_factory=list)
+    guests: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     chapters: list[tuple[str, str, str | None]] = field(default_factory=list)  # start, title, url
     chapters_url: str = ""
     transcript: tuple[str, str, str | None] | None = None  # url, mime, language
@@ -160,10 +160,12 @@ class PodcastEntryExtension:
             _sub(item, PODCAST, "season", str(v.season))
         if v.episode is not None:
             _sub(item, PODCAST, "episode", str(v.episode))
-        for name, url in v.guests:
+        for name, url, img in v.guests:
             attributes = {"role": "guest"}
             if url:
                 attributes["href"] = url
+            if img:
+                attributes["img"] = img
             _sub(item, PODCAST, "person", name, attributes)
         if v.transcript:
             url, mime, language = v.transcript

@@ -196,7 +196,7 @@ def _add_item(fg: FeedGenerator, show: Show, episode: Episode) -> None:
     values.is_explicit = show.is_explicit if episode.is_explicit is None else episode.is_explicit
     values.image_url = episode.image.url if episode.image else ""
     values.is_blocked = episode.is_blocked
-    values.guests = [(g.name, g.url) for g in episode.guests]
+    values.guests = [(g.name, g.url, g.photo.url if g.photo else None) for g in episode.guests]
     if episode.chapters:
         values.chapters = [(clock(c.start_ms), c.title, c.url) for c in episode.chapters]
         values.chapters_url = chapters_url(show, episode)

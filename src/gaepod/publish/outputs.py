@@ -126,6 +126,10 @@ def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:
         if episode.image and episode.image.source and episode.image.public_path:
             path = episode.image.public_path
             outputs[path] = Output(path, source=episode.image.source)
+        for guest in episode.guests:  # the original photo: the feed's podcast:person img
+            photo = guest.photo
+            if photo and photo.source and photo.public_path:
+                outputs[photo.public_path] = Output(photo.public_path, source=photo.source)
         transcript = episode.transcript
         if transcript and transcript.source and transcript.public_path:
             outputs[transcript.public_path] = Output(

@@ -106,3 +106,66 @@ def read_artwork(
         height=facts.height,
         mime=facts.mime,
     )
+
+
+PHOTO_MIN_SIDE = 240  # the guest page shows it 240 px wide; smaller looks blurred there
+
+
+def read_photo(
+    reader: FieldReader, node: Node | None, field: str, base_dir: Path, root: Path, link: str
+) -> Artwork | None:
+    """A guest's photo: a JPEG/PNG in the show (the site resizes it for its pages) or an
+    image URL (the feed's `podcast:person img`, shown as it is)."""
+    value = reader.text(node, field)
+    if value is None:
+        return None
+    if "://" in value:
+        url = reader.url(node, field)
+        return Artwork(url=url) if url else None
+    try:
+        path = resolve_inside(base_dir, value, root)
+    except PathError as exc:
+        reader.error(
+            node, "E165", f"'{field}': {exc}: '{value}'", "put guest photos in the show folder"
+        )
+        return None
+    if not path.is_file():
+        reader.error(
+            node,
+            "E166",
+            f"'{field}' file not found: '{value}'",
+            "check the file name; paths are relative to the YAML file",
+        )
+        return None
+    try:
+        facts = probe_image(path)
+    except ImageProbeError as exc:
+        reader.error(
+            node, "E167", f"'{field}' is not a readable image: {exc}", "export it as JPEG or PNG"
+        )
+        return None
+    if not facts.mime:
+        reader.error(
+            node,
+            "E167",
+            f"'{field}' is a {facts.format} image",
+            "podcast apps show JPEG or PNG photos only: export it as JPEG",
+        )
+        return None
+    if min(facts.width, facts.height) < PHOTO_MIN_SIDE:
+        reader.warn(
+            node,
+            "W168",
+            f"'{field}' is {facts.width}×{facts.height} pixels",
+            f"the guest's page shows it {PHOTO_MIN_SIDE} px wide (twice that on sharp "
+            f"screens): use a photo of at least {2 * PHOTO_MIN_SIDE}×{2 * PHOTO_MIN_SIDE}",
+        )
+    relpath = public_relpath(path, root)
+    return Artwork(
+        url=url_join(link, relpath),
+        source=path,
+        public_path=relpath,
+        width=facts.width,
+        height=facts.height,
+        mime=facts.mime,
+    )

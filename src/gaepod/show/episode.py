@@ -19,7 +19,7 @@ from ..paths import (
     slugify,
     url_join,
 )
-from .artwork import read_artwork
+from .artwork import read_artwork, read_photo
 from .delivery import with_prefix
 from .fields import FieldReader, is_http_url, read_fields_file
 from .load import Mapping, Node, Scalar, read_document
@@ -37,7 +37,7 @@ EPISODE_FIELDS = (
     "platforms",
     *REMOTE_AUDIO_FIELDS,
 )  # fmt: skip
-GUEST_FIELDS = ("name", "url", "bio")
+GUEST_FIELDS = ("name", "url", "bio", "photo", "links")
 CHAPTER_FIELDS = ("start", "title", "url")
 DESCRIPTION_LIMIT = 4000  # bytes Apple shows of <description>
 # "Ep. 12: ...", "#12 ...", "12 - ...", "0.00000012: ...": a number, then a separator
@@ -203,7 +203,7 @@ def _read_fields(
         season=season,
         episode_type=EpisodeType(episode_type or "full"),
         is_explicit=reader.boolean(doc.get("explicit"), "explicit"),
-        guests=tuple(_read_guests(reader, doc.get("guests"))),
+        guests=tuple(_read_guests(reader, doc.get("guests"), path, show)),
         tags=tuple(_read_tags(reader, doc.get("tags"))),
         chapters=tuple(chapters),
         chapters_url=reader.url(doc.get("chapters_url"), "chapters_url"),
@@ -456,7 +456,9 @@ def _read_episode_platforms(reader: FieldReader, node: Node | None) -> list[Plat
     return links
 
 
-def _read_guests(reader: FieldReader, node: Node | None) -> list[Person]:
+def _read_guests(
+    reader: FieldReader, node: Node | None, path: Path, show: ShowContext
+) -> list[Person]:
     guests = []
     for item in reader.sequence(node, "guests"):
         if isinstance(item, Scalar):
@@ -473,8 +475,10 @@ def _read_guests(reader: FieldReader, node: Node | None) -> list[Person]:
         )
         url = reader.url(entry.get("url"), "guest url")
         bio = reader.text(entry.get("bio"), "guest bio")
+        photo = read_photo(reader, entry.get("photo"), "photo", path.parent, show.root, show.link)
+        links = read_platforms(reader, entry.get("links"), "links")
         if name:
-            guests.append(Person(name, url, bio))
+            guests.append(Person(name, url, bio, photo, tuple(links)))
     return guests
 
 

@@ -28,6 +28,7 @@ from ..show.notes import to_text, truncate
 from ..show.pages import ABOUT, ShowPage, page_groups, read_pages
 from .i18n import N_, locale_tag, translations
 from .meta import episode_jsonld, series_jsonld, share_links, transcript_text
+from .photos import PHOTO_VERSION, SIZES, photo_file, resized
 from .search import SEARCH_PATH, search_index
 from .sides import Alternate, LanguageLink, SideLinks, primary, translation_groups
 from .theme import ASSETS, environment, static_files, template_fingerprint
@@ -203,6 +204,31 @@ def plan_site(
         pages += planner.pages(own_pages)
     main = planners[0][0]
     pages += main.shared_pages([(p, own) for p, own in planners])
+    pages += _photo_pages([planner.data for planner, _own in planners])
+    return pages
+
+
+def _photo_pages(sides: Sequence[SiteData]) -> list[Page]:
+    """Every size of every local guest photo a page shows, each keyed by its source's
+    stamp: a photo is resized again only when its file changed."""
+    photos: dict[str, tuple[Path, int]] = {}
+    for data in sides:
+        for view in data.views:
+            for guest in view.guests:
+                art = guest.photo.art if guest.photo else None
+                if art is None or art.source is None:
+                    continue
+                for size in SIZES:
+                    photos.setdefault(photo_file(guest.slug, art, size), (art.source, size))
+    pages = []
+    for relpath, (source, size) in sorted(photos.items()):
+        try:
+            stat = source.stat()
+            stamp: object = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None  # gone since the check: rendering it names the file
+        key = digest(__version__, PHOTO_VERSION, relpath, str(source), stamp, size)
+        pages.append(Page(relpath, key, partial(resized, source, size)))
     return pages
 
 
@@ -387,7 +413,7 @@ class _Planner:
             yield self.page(
                 relpath,
                 f"{kind}.html",
-                [(g.slug, g.name, g.url, len(g.views)) for g in groups[kind]],
+                [(g.slug, g.name, g.url, g.photo, len(g.views)) for g in groups[kind]],
                 meta=self.meta(relpath, title, nav=kind),
                 groups=groups[kind],
             )
@@ -514,7 +540,7 @@ class _Planner:
             yield self.page(
                 relpath,
                 template,
-                ([v.digest for v in chunk], pager, group and (group.url, group.bio)),
+                ([v.digest for v in chunk], pager, group and group.about),
                 meta=partial(self.meta, relpath, heading, nav=extra.get("nav", "")),
                 episodes=chunk,
                 pager=pager,

@@ -20,11 +20,12 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from ..model import Artwork, Episode, EpisodeType, Podcast, Show
+from ..model import Artwork, Episode, EpisodeType, Person, PlatformLink, Podcast, Show
 from ..paths import slugify
 from ..show.notes import to_html, to_text, truncate
 from ..show.video import embed_url, watch_url, youtube_video_id
 from .i18n import N_, format_date
+from .photos import PhotoSet, photo_set
 from .sides import language_name, primary
 
 RELATED_LIMIT = 4
@@ -105,6 +106,8 @@ class Ref:
 class GuestRef(Ref):
     url: str | None = None
     bio: str | None = None
+    photo: PhotoSet | None = None
+    links: tuple[PlatformLink, ...] = ()
 
 
 # One Ref per name, shared by every view that names it: a catalog repeats the same
@@ -116,9 +119,11 @@ def _tag_ref(name: str, prefix: str = "") -> Ref:
 
 
 @lru_cache(maxsize=65536)
-def _guest_ref(name: str, url: str | None, bio: str | None, prefix: str = "") -> GuestRef:
-    slug = name_slug(name)
-    return GuestRef(name, slug, Markup(f"{prefix}guests/{slug}/index.html"), url, bio)
+def _guest_ref(guest: Person, prefix: str = "") -> GuestRef:
+    slug = name_slug(guest.name)
+    photo = photo_set(slug, guest.photo) if guest.photo else None
+    href = Markup(f"{prefix}guests/{slug}/index.html")
+    return GuestRef(guest.name, slug, href, guest.url, guest.bio, photo, guest.links)
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,7 @@ class EpisodeView:
         self._local_date = episode.date.astimezone(zone) if zone else episode.date
         self.date_iso = Markup(self._local_date.isoformat())
         prefix = interface.prefix
-        self.guests = tuple(_guest_ref(g.name, g.url, g.bio, prefix) for g in episode.guests)
+        self.guests = tuple(_guest_ref(g, prefix) for g in episode.guests)
         self.tags = tuple(_tag_ref(t, prefix) for t in episode.tags)
         self.audio_mime = episode.audio.mime
         self.audio_size = episode.audio.size
@@ -327,7 +332,14 @@ class Group:
     views: list[EpisodeView] = field(default_factory=list)
     url: str | None = None  # guest's own site
     bio: str | None = None
+    photo: PhotoSet | None = None
+    links: tuple[PlatformLink, ...] = ()  # the guest's own pages elsewhere
     prefix: str = ""  # the language side's: "", "es/"
+
+    @property
+    def about(self) -> tuple[object, ...]:
+        """What its page says of the guest (part of the page's key)."""
+        return (self.url, self.bio, self.photo, self.links)
 
     @property
     def key(self) -> str:
@@ -373,10 +385,17 @@ class SiteData:
             for tag in view.tags:
                 self._add(self.tags, "tags", tag, view)
             for guest in view.guests:
-                group = self._add(self.guests, "guests", guest, view)
-                # The newest episode that says something about the guest wins.
+                self._add(self.guests, "guests", guest, view)
+        # The newest episode that says something about the guest wins, in the pages'
+        # language first (the English page of a guest of a Spanish episode too).
+        ordered = [v for v in self.views if v.lang is None] + [v for v in self.views if v.lang]
+        for view in ordered:
+            for guest in view.guests:
+                group = self.guests[guest.slug]
                 group.url = group.url or guest.url
                 group.bio = group.bio or guest.bio
+                group.photo = group.photo or guest.photo
+                group.links = group.links or guest.links
 
     def _add(self, groups: dict[str, Group], kind: str, ref: Ref, view: EpisodeView) -> Group:
         group = groups.get(ref.slug)
