@@ -177,14 +177,16 @@ def test_guest_photos_come_in_the_size_the_screen_needs(
     photo.scroll_into_view_if_needed()
     tab.page.wait_for_function("document.querySelector('img.guest-photo-large').complete")
     source = photo.evaluate("e => [e.currentSrc, e.naturalWidth, e.getBoundingClientRect().width]")
-    assert source[0].endswith(f"-{large}.jpg") and source[1] == large and source[2] == 240
+    # naturalWidth is in CSS pixels: the 2x file is twice as wide as its place
+    assert source[0].endswith(f"-{large}.jpg") and source[1] * scale == large
+    assert source[2] == 240
     assert photo.get_attribute("alt") == "Photo of Dr. Łukasz Wiśniewski"
     tab.open(f"{base_url}{EPISODE}")
     avatar = tab.page.locator(".guest-bios img.guest-photo-small")
     avatar.scroll_into_view_if_needed()
     tab.page.wait_for_function("document.querySelector('.guest-bios img').complete")
     assert avatar.evaluate("e => e.currentSrc").endswith(f"-{small}.jpg")
-    assert avatar.evaluate("e => e.naturalWidth") == small
+    assert avatar.evaluate("e => e.naturalWidth") * scale == small
     assert tab.outside() == [] and tab.errors == []
     if scale == 2:
         tab.page.set_viewport_size({"width": 375, "height": 740})
