@@ -188,3 +188,22 @@ def test_a_photo_at_a_url_is_used_as_it_is(make_show, tmp_path: Path, url: str) 
     guest = (out / "guests/ada-lovelace/index.html").read_text(encoding="utf-8")
     assert f'src="{url}" width="240"' in guest and "srcset" not in guest
     assert f'img="{url}"' in (out / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_import_keeps_a_guest_photo_url(tmp_path: Path) -> None:
+    from test_import import episode_files, item, rss, run_import
+
+    person = (
+        '<podcast:person role="guest" href="https://ada.example.org/" '
+        'img="https://cdn.example.org/ada.jpg">Ada Lovelace</podcast:person>'
+    )
+    _report, show = run_import(tmp_path, rss(item(1, person)))
+    (episode,) = episode_files(show)
+    assert episode["guests"] == [
+        {
+            "name": "Ada Lovelace",
+            "url": "https://ada.example.org/",
+            "photo": "https://cdn.example.org/ada.jpg",
+        }
+    ]
+    assert not [d for d in check_show(show).diagnostics if d.is_error]

@@ -420,6 +420,11 @@ def _guests(item: Any, tally: Tally) -> list[Any]:
             continue
         if not name:
             continue
-        href = attribute(person, "href")
-        guests.append({"name": name, "url": href} if is_http_url(href) else name)
+        href, img = attribute(person, "href"), attribute(person, "img")
+        entry = {"name": name}
+        if is_http_url(href):
+            entry["url"] = href
+        if is_http_url(img):
+            entry["photo"] = img  # shown as it is: gaepod resizes only photos in the show
+        guests.append(entry if len(entry) > 1 else name)
     return guests
