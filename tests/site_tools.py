@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "test-artifacts"
+# Screenshots and reports for people to look at ($GAEPOD_ARTIFACTS, or test-artifacts/).
+ARTIFACTS = Path(os.environ.get("GAEPOD_ARTIFACTS") or REPO / "test-artifacts")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -31,7 +31,7 @@ def test_a_spanish_show_gets_its_interface_and_dates_in_spanish(tmp_path: Path) 
         assert english not in html
     assert re.search(r"\d{1,2} de [a-z]+ de 20\d\d", html), "a date written the Spanish way"
     home = (out / "index.html").read_text()
-    assert "Últimos episodios" in home and "Latest episodes" not in home
+    assert "Episodios recientes" in home and "Recent episodes" not in home
 
 
 def test_the_package_catalogue_translates_every_interface_string() -> None:

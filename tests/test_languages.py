@@ -221,7 +221,7 @@ def test_a_third_language_needs_only_a_catalogue_and_its_text(tmp_path: Path) ->
     assert french.feed.language == "fr" and french.feed.title == "Crossroads (Français)"
     assert [e.title for e in french.entries] == ["Marta Oliveira: Ports, Pipelines, & Power?"]
     home = (out / "fr" / "index.html").read_text()
-    assert '<html lang="fr">' in home and "FR·Latest episodes" in home
+    assert '<html lang="fr">' in home and "FR·Recent episodes" in home
     assert "Carrefours et courants" in home
     page = (out / "episodes" / episode.stem / "index.html").read_text()
     assert '<html lang="fr">' in page and "FR·Show notes" in page

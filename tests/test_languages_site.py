@@ -85,7 +85,7 @@ VISIBLE_SPANISH = """() => {
 
 def test_spanish_pages_are_spanish_through_and_through(browser: Any, base_url: str) -> None:
     english = english_interface_strings()
-    assert {"Show notes", "Skip to content", "Latest episodes", "All episodes"} <= set(english)
+    assert {"Show notes", "Skip to content", "Recent episodes", "All episodes"} <= set(english)
     page = browser.new_page()
     for relpath in SPANISH_PAGES:
         page.goto(base_url + relpath)
@@ -94,7 +94,7 @@ def test_spanish_pages_are_spanish_through_and_through(browser: Any, base_url: s
         leaked = [s for s in english if re.search(rf"\b{re.escape(s)}\b", text)]
         assert leaked == [], (relpath, leaked)
     page.goto(base_url + "es/index.html")
-    assert page.locator("h2#latest-heading").inner_text() == "Últimos episodios"
+    assert page.locator("h2#recent-heading").inner_text() == "Episodios recientes"
     assert re.search(r"\d{1,2} de [a-z]+ de 20\d\d", page.locator("main").inner_text())
     page.close()
 

@@ -142,7 +142,11 @@ def test_home_page_shows_the_show(example_site: Path) -> None:
     assert ">Apple Podcasts</span></a>" in html and ">Spotify</span></a>" in html
     assert 'class="button rss" href="feed.xml"' in html
     assert 'src="art/cover.jpg"' in html
+    # The latest episode first, with its player; then the 8 before it.
+    featured = html.index('<section class="featured"')
+    assert html.index("Listener Mailbag", featured) < html.index('id="player"', featured)
     assert html.count('class="card"') == 8
+    assert html.index('id="recent-heading"') < html.index('id="about-heading"')
     assert "Ingrid Halvorsen" not in html  # the draft
 
 
@@ -465,12 +469,12 @@ def test_page_front_matter_problems_are_diagnostics(make_show) -> None:
 
 
 def test_plan_keys_change_only_with_what_a_page_shows(make_show) -> None:
-    root = make_show(4, show_yaml=SITE_YAML)
+    root = make_show(8, show_yaml=SITE_YAML)
     podcast = check_show(root).podcast
     assert podcast is not None
     before = {p.relpath: p.key for p in plan_site(podcast, NOW)}
     assert before == {p.relpath: p.key for p in plan_site(podcast, NOW)}
-    episodes = list(podcast.episodes)  # oldest first: 1, 2, 3, 4
+    episodes = list(podcast.episodes)  # oldest first: 1, 2, ... 8
     episodes[0] = replace(episodes[0], title="A new title for episode one")
     after = {p.relpath: p.key for p in plan_site(Podcast(podcast.show, tuple(episodes)), NOW)}
     changed = {path for path in before if before[path] != after[path]}
@@ -479,6 +483,12 @@ def test_plan_keys_change_only_with_what_a_page_shows(make_show) -> None:
     assert "archive/index.html" in changed and "search.json" in changed
     assert "episodes/004-episode/index.html" not in changed
     assert "about/index.html" not in changed
+    # The newest episodes are at the foot of every episode page: editing one of them
+    # changes them all, editing an older one only its neighbours'.
+    episodes[7] = replace(episodes[7], title="A new title for episode eight")
+    latest = {p.relpath: p.key for p in plan_site(Podcast(podcast.show, tuple(episodes)), NOW)}
+    changed = {path for path in after if after[path] != latest[path]}
+    assert {f"episodes/00{n}-episode/index.html" for n in range(1, 9)} <= changed
 
 
 def test_planning_renders_nothing(make_show, monkeypatch) -> None:

@@ -144,6 +144,7 @@ def test_search_finds_guests_tags_and_notes(browser, base_url) -> None:
     watched = Watched(browser, PHONE)
     try:
         watched.open(base_url + "index.html")
+        watched.page.click("summary.menu-button")  # a phone: the navigation is in the menu
         watched.page.click("a.search-link")
         watched.page.wait_for_url("**/search/index.html")
         page = watched.page
@@ -173,6 +174,7 @@ def test_pages_work_from_disk(browser, site) -> None:
         assert page.evaluate("document.querySelector('img.art').naturalWidth") > 0
         page.click("a[rel=next]")
         page.wait_for_url("**/episodes/002-*/index.html")
+        page.click("summary.menu-button")
         page.click("nav.site-nav >> text=Episodes")
         page.wait_for_url("**/archive/index.html")
         screenshot(page, "site-archive-file-phone")

@@ -46,7 +46,8 @@ from .views import (
 )
 
 PAGE_SIZE = 20  # episodes per archive/tag/guest page
-HOME_EPISODES = 8
+HOME_EPISODES = 9  # the latest, with its player, and 8 more (rows of 2 or 4)
+RECENT_EPISODES = 4  # the newest ones, at the foot of every episode page
 DESCRIPTION_BYTES = 300
 # Stands for the way to the site's root in a card rendered once for pages of every depth.
 _ROOT_MARK = "gaepod-root-mark/"
@@ -467,6 +468,7 @@ class _Planner:
     def _episode(self, view: EpisodeView) -> Page:
         data = self.data
         older, newer, related = data.older(view), data.newer(view), data.related(view)
+        recent = self._recent(view, related)
         transcript = view.episode.transcript
         transcript_key: object = None
         if transcript and transcript.source:
@@ -477,13 +479,21 @@ class _Planner:
             older.digest if older else None,
             newer.digest if newer else None,
             [r.digest for r in related],
+            [r.digest for r in recent],
             transcript_key,
             self.links.episode_alternates(view.slug),
         )
         # The page's values are gathered when it is rendered: a plan holds a page per
         # episode, an edit renders a few of them.
-        render = partial(self._render_episode, view, older, newer, related)
+        render = partial(self._render_episode, view, older, newer, related, recent)
         return self._keyed(view.href, "episode.html", key, render)
+
+    def _recent(self, view: EpisodeView, related: list[EpisodeView]) -> list[EpisodeView]:
+        """The newest episodes but this one and those already shown as related (so an
+        edit reaches the pages of the RECENT_EPISODES + 1 newest episodes' only)."""
+        shown = {view.slug, *(r.slug for r in related)}
+        newest = self.data.views[: RECENT_EPISODES + 1]
+        return [v for v in newest if v.slug not in shown][:RECENT_EPISODES]
 
     def _render_episode(
         self,
@@ -491,6 +501,7 @@ class _Planner:
         older: EpisodeView | None,
         newer: EpisodeView | None,
         related: list[EpisodeView],
+        recent: list[EpisodeView],
     ) -> bytes:
         transcript = view.episode.transcript
         text = transcript_text(transcript.source) if transcript and transcript.source else ""
@@ -509,6 +520,7 @@ class _Planner:
             "older": older,
             "newer": newer,
             "related": related,
+            "recent": recent,
             "transcript": transcript,
             "transcript_text": _paragraphs(text),
             "share": share_links(view.canonical, view.title),
