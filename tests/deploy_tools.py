@@ -217,3 +217,65 @@ def s3_environment(home: Path) -> dict[str, str]:
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_MAX_ATTEMPTS": "1",
     }
+
+
+RSYNC_WRAPPER = """#!{python}
+import json, os, subprocess, sys
+listing = sys.stdin.buffer.read()
+names = [n for n in listing.decode().split("\\0") if n]
+with open({log!r}, "a") as log:
+    log.write(json.dumps({{"args": sys.argv[1:], "names": names}}) + "\\n")
+cut = {cut!r}
+if os.path.exists(cut):  # the connection drops after this many files
+    keep = int(open(cut).read())
+    listing = b"".join(n.encode() + b"\\0" for n in names[:keep])
+    subprocess.run(["{rsync}", *sys.argv[1:]], input=listing)
+    sys.stderr.write("rsync: connection unexpectedly closed (0 bytes received so far)\\n")
+    sys.exit(12)
+sys.exit(subprocess.run(["{rsync}", *sys.argv[1:]], input=listing).returncode)
+"""
+
+
+def recording_rsync(folder: Path, real: str) -> Path:
+    """An `rsync` for PATH that logs each run (its arguments and the names it was given
+    on stdin), then runs the real one: the order of the runs is the deploy's order.
+    While `folder/cut-after` holds a number N, each run sends only its first N files
+    and then fails as a dropped connection does (exit 12)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "rsync-runs.jsonl"
+    script = folder / "rsync"
+    cut = str(folder / "cut-after")
+    script.write_text(
+        RSYNC_WRAPPER.format(python=sys.executable, log=str(log), rsync=real, cut=cut)
+    )
+    script.chmod(0o755)
+    return log
+
+
+@contextlib.contextmanager
+def rsync_daemon(root: Path, work: Path) -> Iterator[str]:
+    """`rsync --daemon` on 127.0.0.1 serving `root` as module `site`; its rsync:// URL."""
+    port = free_port()
+    config = work / "rsyncd.conf"
+    config.write_text(
+        f"pid file = {work / 'rsyncd.pid'}\n"
+        "use chroot = false\n"
+        f"[site]\n  path = {root}\n  read only = false\n  uid = 0\n  gid = 0\n"
+    )
+    process = subprocess.Popen(
+        [
+            "rsync",
+            "--daemon",
+            "--no-detach",
+            f"--config={config}",
+            "--address=127.0.0.1",
+            f"--port={port}",
+            f"--log-file={work / 'rsyncd.log'}",
+        ],
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"rsync://127.0.0.1:{port}/site/"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -9,6 +9,7 @@ import hashlib
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,7 +22,15 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SHOW_YAML
-from deploy_tools import Proxy, closed_port_url, moto_server, recorder, s3_environment
+from deploy_tools import (
+    Proxy,
+    closed_port_url,
+    moto_server,
+    recorder,
+    recording_rsync,
+    rsync_daemon,
+    s3_environment,
+)
 from gaepod.cli import app
 from gaepod.deploy import DeployOptions, DeployReport, deploy
 from gaepod.deploy.files import Kind, cache_control, content_type
@@ -737,3 +746,142 @@ def test_s3_target_from_podcast_yaml(make_show, s3: S3, tmp_path: Path) -> None:
     assert built.exit_code == 0, built.output
     assert f"s3://{s3.bucket}/podcast/" in built.stdout
     assert s3.objects("podcast/") == tree(out)
+
+
+# --- an rsync destination (Debian's rsync: a local path, and an rsync daemon) ---------
+
+
+@pytest.fixture
+def rsync_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    real = shutil.which("rsync")
+    if real is None:
+        if os.environ.get("CI"):
+            pytest.fail("rsync is not installed (.ci/run installs it)")
+        pytest.skip("rsync is not installed")
+    log = recording_rsync(tmp_path / "bin", real)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def rsync_runs(log: Path) -> list[dict[str, Any]]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_rsync_sends_only_what_changed_feeds_last_removals_after(
+    site: tuple[Path, Path], tmp_path: Path, rsync_log: Path
+) -> None:
+    show, out = site
+    target = tmp_path / "www"
+    to = f"rsync:{target}"
+    deploy(DeployOptions(show=show, out=out, to=to, ping=False))
+    assert tree(target) == tree(out)
+    assert {p.stat().st_mode & 0o777 for p in target.rglob("*") if p.is_file()} == {0o644}
+    runs = rsync_runs(rsync_log)
+    assert [run["names"] for run in runs][-1] == ["feed.xml"]  # the last run: the feed
+    assert "audio/001.mp3" in runs[0]["names"] and "index.html" in runs[1]["names"]
+    # Nothing changed: rsync is not even started.
+    again = deploy(DeployOptions(show=show, out=out, to=to, ping=False))
+    assert again.uploaded == [] and len(rsync_runs(rsync_log)) == len(runs)
+    # One episode removed: its files are deleted once the new feed is there.
+    (show / "003-episode.yaml").unlink()
+    rebuilt = published(show, out, allow_removal=True)
+    rsync_log.unlink()
+    report = deploy(DeployOptions(show=show, out=out, to=to, ping=False))
+    runs = rsync_runs(rsync_log)
+    sent = [
+        name for run in runs if "--delete-missing-args" not in run["args"] for name in run["names"]
+    ]
+    assert sorted(sent) == sorted(rebuilt.written) == sorted(report.uploaded)
+    deleting = [i for i, run in enumerate(runs) if "--delete-missing-args" in run["args"]]
+    feed_run = next(i for i, run in enumerate(runs) if "feed.xml" in run["names"])
+    assert deleting and min(deleting) > feed_run
+    assert "audio/003.mp3" in runs[deleting[0]]["names"]
+    assert tree(target) == tree(out)
+    assert not (target / "episodes" / "003-episode").exists()  # the emptied folder too
+
+
+def test_rsync_failure_keeps_the_live_feed_and_the_next_deploy_finishes(
+    site: tuple[Path, Path], tmp_path: Path, rsync_log: Path
+) -> None:
+    show, out = site
+    target = tmp_path / "www"
+    to = f"rsync:{target}"
+    deploy(DeployOptions(show=show, out=out, to=to, ping=False))
+    old_feed = (target / "feed.xml").read_bytes()
+    episode = show / "001-episode.yaml"
+    episode.write_text(episode.read_text().replace("Guest 1:", "Guest One:"))
+    published(show, out)
+    cut = rsync_log.parent / "cut-after"
+    cut.write_text("1")  # the connection drops after the first file of the first run
+    result = CliRunner().invoke(
+        app, ["deploy", "--show", str(show), "--out", str(out), "--to", to, "--no-ping"]
+    )
+    assert result.exit_code == 1
+    assert "rsync could not send" in result.stderr and "connection unexpectedly" in result.stderr
+    assert "the live feed was left as it was" in result.stderr
+    assert (target / "feed.xml").read_bytes() == old_feed
+    cut.unlink()
+    finished = deploy(DeployOptions(show=show, out=out, to=to, ping=False))
+    assert finished.uploaded[-1] == "feed.xml"
+    assert "audio/001.mp3" in finished.uploaded  # its phase was not confirmed: sent again
+    assert tree(target) == tree(out)
+
+
+def test_rsync_to_a_daemon_over_the_network(
+    site: tuple[Path, Path], tmp_path: Path, rsync_log: Path
+) -> None:
+    """A remote destination (here an rsync daemon on 127.0.0.1): the same deploy."""
+    show, out = site
+    root = tmp_path / "served"
+    root.mkdir()
+    with rsync_daemon(root, tmp_path) as url:
+        first = deploy(DeployOptions(show=show, out=out, to=url, ping=False))
+        assert tree(root) == tree(out) and first.uploaded[-1] == "feed.xml"
+        (show / "002-episode.yaml").unlink()
+        published(show, out, allow_removal=True)
+        second = deploy(DeployOptions(show=show, out=out, to=url, ping=False))
+        assert "audio/002.mp3" in second.deleted
+        assert tree(root) == tree(out)
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "location", "prefix", "endpoint"),
+    [
+        ("s3://my-bucket/podcast", "s3", "my-bucket", "podcast/", None),
+        (
+            "s3://my-bucket/?endpoint=http://127.0.0.1:9000",
+            "s3",
+            "my-bucket",
+            "",
+            "http://127.0.0.1:9000",
+        ),
+        (
+            "deploy@example.org:/var/www/podcast",
+            "rsync",
+            "deploy@example.org:/var/www/podcast/",
+            "",
+            None,
+        ),
+        ("rsync://example.org/site", "rsync", "rsync://example.org/site/", "", None),
+        ("rsync:www", "rsync", "/base/www/", "", None),
+        ("www", "folder", "/base/www", "", None),
+        ("folder:/srv/podcast", "folder", "/srv/podcast", "", None),
+    ],
+)
+def test_every_written_target_form(
+    written: str, kind: str, location: str, prefix: str, endpoint: str | None
+) -> None:
+    from gaepod.model import DeployTarget
+    from gaepod.show.delivery import parse_target
+
+    target = parse_target(written, Path("/base"))
+    assert target == DeployTarget(kind, location, prefix, endpoint)
+
+
+@pytest.mark.parametrize("written", ["ftp://host/x", "s3://x/", "s3://ok-bucket/a/../b", "rsync:"])
+def test_a_target_gaepod_cannot_read_says_why(written: str) -> None:
+    from gaepod.show.delivery import parse_target
+
+    assert isinstance(parse_target(written, Path("/base")), str)

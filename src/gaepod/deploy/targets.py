@@ -4,7 +4,7 @@ local (or mounted) folder.
 A target uploads a batch of files and calls `done` for each one once it is safely
 in place there (never before), deletes files the same way, and raises OutputError
 naming the file when it cannot: the caller then stops, with the feed (uploaded
-last) left as it was. S3 (s3.py) is imported only when used.
+last) left as it was. S3 (s3.py) and rsync (rsync.py) are imported only when used.
 """
 
 from __future__ import annotations
@@ -39,14 +39,18 @@ def open_target(target: DeployTarget, out: Path, show: Path) -> Target:
         from .s3 import S3Target
 
         return S3Target(target)
-    raise UsageError(
-        f"this gaepod deploys to folders and S3 only, not to {target.describe()}: "
-        "deploy to a mounted folder, or copy the output folder yourself"
-    )
+    if target.kind == "rsync":
+        from .rsync import RsyncTarget
+
+        is_local = target.location.startswith("/")  # parse_target made local paths absolute
+        local = _folder(target, out, show) if is_local else None
+        return RsyncTarget(target.location, out, local)
+    raise UsageError(f"unknown kind of deploy target: {target.describe()}")
 
 
 def _folder(target: DeployTarget, out: Path, show: Path) -> Path:
-    """The folder, refused when it overlaps the output folder or the show folder."""
+    """The folder (or a local rsync destination), refused when it overlaps the output
+    folder or the show folder."""
     folder = Path(target.location)
     resolved = folder.resolve()
     for other, what in ((out.resolve(), "output folder"), (show.resolve(), "show folder")):

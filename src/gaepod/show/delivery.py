@@ -247,10 +247,10 @@ def parse_target(
         text = unquote(text[len("file://") :])
         if not text.startswith("/"):
             return f"'{text}' is not an absolute file:// URL"
-    elif _is_remote(text):
-        return DeployTarget("rsync", text if text.endswith("/") else text + "/")
     elif "://" in text:
         return f"unknown kind of deploy target '{text}'"
+    elif _is_remote(text):
+        return DeployTarget("rsync", text if text.endswith("/") else text + "/")
     return DeployTarget("folder", str((base / os.path.expanduser(text)).resolve()))
 
 
