@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ class Served:
     head_length: int | None = None  # a Content-Length for HEAD other than the file's
     status: int = 200  # 404: not there
     redirect: str | None = None  # a path it sends a 301 to
+    delay: float = 0.0  # seconds before it answers
 
 
 @dataclass
@@ -33,6 +35,9 @@ class FileServer:
     files: dict[str, Served] = field(default_factory=dict)
     sent: Counter[str] = field(default_factory=Counter)  # body bytes sent, by path
     requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, Range
+    busy: int = 0  # requests being answered now
+    most_busy: int = 0  # the most at any moment
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -52,10 +57,22 @@ def _handler(server: FileServer) -> type[BaseHTTPRequestHandler]:
             self._answer(body=True)
 
         def _answer(self, body: bool) -> None:
+            with server.lock:
+                server.busy += 1
+                server.most_busy = max(server.most_busy, server.busy)
+            try:
+                self._serve(body)
+            finally:
+                with server.lock:
+                    server.busy -= 1
+
+        def _serve(self, body: bool) -> None:
             path = self.path.split("?", 1)[0]
             wanted = self.headers.get("Range", "")
             server.requests.append((self.command, path, wanted))
             served = server.files.get(path)
+            if served is not None and served.delay:
+                time.sleep(served.delay)
             if served is not None and served.redirect:
                 self.send_response(301)
                 self.send_header("Location", server.base + served.redirect)

@@ -50,7 +50,28 @@ if TYPE_CHECKING:
 
 @app.command()
 def check(
+    url: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[URL]",
+            help="With --remote: the live feed to compare with OUT/feed.xml "
+            "(default: every feed's feed_url).",
+            show_default=False,
+        ),
+    ] = None,
     show: ShowOption = Path("episodes"),
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Also check what is live: the feed against OUT's, each enclosure's "
+            "HEAD, length, type and Range support, the artwork and the pages.",
+        ),
+    ] = False,
+    out: OutOption = Path("public"),
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for each answer (--remote).")
+    ] = 20.0,
     strict: StrictOption = False,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
@@ -58,38 +79,62 @@ def check(
 ) -> None:
     """Validate podcast.yaml and every episode; list all problems with file:line.
 
-    Writes nothing. Exit 0 when the show can be published, 1 when not.
+    Writes nothing. Exit 0 when the show can be published, 1 when not. With
+    --remote, also what podcast apps find at the show's public addresses.
 
     Example: gaepod check --show episodes --strict
+
+    Example: gaepod check --remote --out public
     """
     from ..publish import BuildOptions
 
+    if url is not None and not remote:
+        raise typer.BadParameter("a feed URL is only read with --remote", param_hint="URL")
     terminal = Terminal()
     options = BuildOptions(show=show, stages=frozenset(), now=now, strict=strict)
     report = run_pipeline(terminal, options, quiet=True, verbose=False, as_json=as_json)
-    failed = not report.is_publishable()
+    live = None
+    if remote:
+        from .live import run_live
+
+        live = run_live(terminal, report, url, out, timeout, quiet=quiet or as_json)
+    failed = not report.is_publishable() or (
+        live is not None and bool(live.errors or (strict and live.warnings))
+    )
     diagnostics = sorted([*report.errors, *report.warnings], key=sort_key)
     if as_json:
         podcast = report.check.podcast if report.check else None
-        print_json(
-            terminal,
-            {
-                "ok": not failed,
-                "episodes": len(podcast.episodes) if podcast else 0,
-                "files": report.episode_files,
-                "diagnostics": [diagnostic_json(d) for d in diagnostics],
-            },
-        )
+        summary: dict[str, object] = {
+            "ok": not failed,
+            "episodes": len(podcast.episodes) if podcast else 0,
+            "files": report.episode_files,
+            "diagnostics": [diagnostic_json(d) for d in diagnostics],
+        }
+        if live is not None:
+            summary["remote"] = {
+                **live.as_json(),
+                "diagnostics": [diagnostic_json(d) for d in live.diagnostics],
+            }
+        print_json(terminal, summary)
     else:
         print_diagnostics(terminal.err, diagnostics, warnings=not quiet or strict)
+        if live is not None:
+            print_diagnostics(terminal.err, live.diagnostics, warnings=not quiet or strict)
     if failed:
         if not as_json:
+            problems = [*diagnostics, *(live.diagnostics if live else [])]
             terminal.err.print(
-                f"[red]✗ {escape(count_problems(diagnostics))} in {escape(str(show))}[/]"
+                f"[red]✗ {escape(count_problems(problems))} in {escape(str(show))}"
+                + (" and what is live" if live is not None else "")
+                + "[/]"
             )
         raise typer.Exit(int(ExitCode.PROBLEMS))
     if not (quiet or as_json):
         terminal.out.print(f"[green]✓[/] {escape(str(show))}: {_episodes_line(report)}")
+        if live is not None:
+            from .live import live_summary
+
+            terminal.out.print(f"[green]✓[/] {escape(live_summary(live))}")
 
 
 def _episodes_line(report: BuildReport) -> str:
