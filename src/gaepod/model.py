@@ -120,11 +120,84 @@ class PlatformLink:
 
 @dataclass(frozen=True)
 class Person:
+    """A podcast:person: a host in podcast.yaml's `people`, a guest in an episode's `guests`.
+
+    `role` and `group` come from the Podcast Taxonomy, lower-cased as feeds carry them."""
+
     name: str
     url: str | None = None
     bio: str | None = None
     photo: Artwork | None = None  # a local image (resized for the pages) or an image URL
     links: tuple[PlatformLink, ...] = ()  # the guest's own pages: x, substack, website ...
+    role: str = "guest"
+    group: str = "cast"
+
+
+@dataclass(frozen=True)
+class License:
+    """podcast:license: an identifier (CC-BY-4.0) and the URL of its legal text."""
+
+    identifier: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Location:
+    """podcast:location: a place the show or episode is about (rel subject) or made in."""
+
+    name: str
+    geo: str | None = None  # an RFC 5870 geo URI: geo:19.4326,-99.1332
+    osm: str | None = None  # OpenStreetMap type letter and id: R1376330
+    rel: str | None = None  # subject | creator
+    country: str | None = None  # ISO 3166-1 alpha-2
+
+
+@dataclass(frozen=True)
+class Txt:
+    """podcast:txt: free text for a purpose (Apple's `applepodcastsverify`, `verify`)."""
+
+    value: str
+    purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateFrequency:
+    """podcast:updateFrequency: the release schedule, as text and an RFC 5545 rule."""
+
+    text: str
+    rrule: str | None = None
+    dtstart: str | None = None  # ISO 8601, as the namespace asks
+    is_complete: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    """A podcast:remoteItem of the show's podroll: another feed it recommends."""
+
+    feed_guid: str
+    feed_url: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ValueRecipient:
+    name: str | None
+    kind: str  # node | lnaddress | wallet
+    address: str
+    split: int
+    custom_key: str | None = None
+    custom_value: str | None = None
+    is_fee: bool = False
+
+
+@dataclass(frozen=True)
+class Value:
+    """podcast:value: how listeners' apps pay the show (lightning keysend splits)."""
+
+    kind: str  # lightning
+    method: str  # keysend
+    recipients: tuple[ValueRecipient, ...]
+    suggested: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +205,29 @@ class Chapter:
     start_ms: int
     title: str
     url: str | None = None
+    image: Artwork | None = None  # shown with the chapter (page, JSON chapters)
+
+
+@dataclass(frozen=True)
+class Soundbite:
+    """podcast:soundbite: a highlight of the episode's audio."""
+
+    start_ms: int
+    duration_ms: int
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Trailer:
+    """podcast:trailer: a file (local or hosted elsewhere) that previews the show or a season."""
+
+    title: str
+    url: str
+    date: datetime
+    length: int
+    mime: str
+    season: int | None = None
+    source: Path | None = None  # a local file, published with the audio
 
 
 @dataclass(frozen=True)
@@ -244,6 +340,18 @@ class Show:
     languages: tuple[str, ...] = ()  # every language of the show, the first its own; () = one
     translations: tuple[ShowText, ...] = ()
     default_feed: DefaultFeed = DefaultFeed.ALL
+    # Podcasting 2.0 (the podcast namespace) beyond guid and funding
+    is_locked: bool = True  # podcast:locked: no other host may import the feed
+    medium: str | None = None
+    people: tuple[Person, ...] = ()  # hosts and credits (podcast.yaml `people`)
+    license: License | None = None
+    locations: tuple[Location, ...] = ()
+    txt: tuple[Txt, ...] = ()
+    update_frequency: UpdateFrequency | None = None
+    podroll: tuple[RemoteItem, ...] = ()
+    trailers: tuple[Trailer, ...] = ()
+    platform_blocks: tuple[tuple[str | None, bool], ...] = ()  # podcast:block: (service, yes)
+    value: Value | None = None
 
     @property
     def all_languages(self) -> tuple[str, ...]:
@@ -286,6 +394,12 @@ class Episode:
     other_media: Media | None = None
     alternate_enclosures: tuple[AlternateEnclosure, ...] = ()  # further renditions
     platforms: tuple[PlatformLink, ...] = ()  # the episode's own pages: its video, its Spotify page
+    # Podcasting 2.0 (the podcast namespace), per episode
+    license: License | None = None
+    locations: tuple[Location, ...] = ()
+    soundbites: tuple[Soundbite, ...] = ()
+    txt: tuple[Txt, ...] = ()
+    value: Value | None = None
     # (line, column) of each top-level field, for diagnostics that span files
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 

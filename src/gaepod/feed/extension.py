@@ -13,7 +13,19 @@ from typing import Any
 
 from lxml import etree
 
-from ..model import AlternateEnclosure
+from ..model import (
+    AlternateEnclosure,
+    License,
+    Location,
+    Person,
+    RemoteItem,
+    Soundbite,
+    Trailer,
+    Txt,
+    UpdateFrequency,
+    Value,
+)
+from . import podcast20 as p20
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -57,6 +69,37 @@ class ChannelValues:
     funding: list[tuple[str, str]] = field(default_factory=list)
     has_episodes: bool = True
     hubs: list[str] = field(default_factory=list)  # WebSub hubs: atom:link rel="hub"
+    namespace: ChannelNamespace = field(default_factory=lambda: ChannelNamespace())
+
+
+@dataclass
+class ChannelNamespace:
+    """The channel's Podcasting 2.0 elements beyond guid and funding."""
+
+    is_locked: bool = False
+    medium: str | None = None
+    people: list[Person] = field(default_factory=list)
+    license: License | None = None
+    locations: list[Location] = field(default_factory=list)
+    txt: list[Txt] = field(default_factory=list)
+    update_frequency: UpdateFrequency | None = None
+    podroll: list[RemoteItem] = field(default_factory=list)
+    trailers: list[Trailer] = field(default_factory=list)
+    blocks: list[tuple[str | None, bool]] = field(default_factory=list)
+    value: Value | None = None
+    images: str = ""  # srcset
+
+
+@dataclass
+class ItemNamespace:
+    """An item's Podcasting 2.0 elements beyond season, episode, chapters and transcript."""
+
+    license: License | None = None
+    locations: list[Location] = field(default_factory=list)
+    soundbites: list[Soundbite] = field(default_factory=list)
+    txt: list[Txt] = field(default_factory=list)
+    value: Value | None = None
+    images: str = ""  # srcset
 
 
 @dataclass
@@ -69,11 +112,13 @@ class ItemValues:
     is_explicit: bool = False
     image_url: str = ""
     is_blocked: bool = False
-    guests: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-    chapters: list[tuple[str, str, str | None]] = field(default_factory=list)  # start, title, url
+    people: list[Person] = field(default_factory=list)  # guests and other credits
+    # start, title, url, image url
+    chapters: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
     chapters_url: str = ""
     transcript: tuple[str, str, str | None] | None = None  # url, mime, language
     alternates: list[AlternateEnclosure] = field(default_factory=list)
+    namespace: ItemNamespace = field(default_factory=lambda: ItemNamespace())
 
 
 class PodcastExtension:
@@ -127,7 +172,32 @@ class PodcastExtension:
         _sub(channel, PODCAST, "guid", v.podcast_guid)
         for url, text in v.funding:
             _sub(channel, PODCAST, "funding", text, {"url": url})
+        _channel_namespace(channel, v.namespace, v.owner_email)
         return feed
+
+
+def _channel_namespace(channel: Any, n: ChannelNamespace, owner_email: str) -> None:
+    p20.write_locked(channel, n.is_locked, owner_email)
+    p20.write_medium(channel, n.medium)
+    p20.write_people(channel, n.people)
+    p20.write_license(channel, n.license)
+    p20.write_locations(channel, n.locations)
+    p20.write_txt(channel, n.txt)
+    p20.write_update_frequency(channel, n.update_frequency)
+    p20.write_images(channel, n.images)
+    p20.write_trailers(channel, n.trailers)
+    p20.write_podroll(channel, n.podroll)
+    p20.write_blocks(channel, n.blocks)
+    p20.write_value(channel, n.value)
+
+
+def _item_namespace(item: Any, n: ItemNamespace) -> None:
+    p20.write_license(item, n.license)
+    p20.write_locations(item, n.locations)
+    p20.write_soundbites(item, n.soundbites)
+    p20.write_txt(item, n.txt)
+    p20.write_images(item, n.images)
+    p20.write_value(item, n.value)
 
 
 class PodcastEntryExtension:
@@ -160,13 +230,7 @@ class PodcastEntryExtension:
             _sub(item, PODCAST, "season", str(v.season))
         if v.episode is not None:
             _sub(item, PODCAST, "episode", str(v.episode))
-        for name, url, img in v.guests:
-            attributes = {"role": "guest"}
-            if url:
-                attributes["href"] = url
-            if img:
-                attributes["img"] = img
-            _sub(item, PODCAST, "person", name, attributes)
+        p20.write_people(item, v.people)
         if v.transcript:
             url, mime, language = v.transcript
             attributes = {"url": url, "type": mime}
@@ -182,13 +246,16 @@ class PodcastEntryExtension:
             )
         for alternate in v.alternates:
             _alternate_enclosure(item, alternate)
+        _item_namespace(item, v.namespace)
         if v.chapters:
             chapters = _sub(item, PSC, "chapters", attributes={"version": "1.2"})
-            for start, title, url in v.chapters:
-                attributes = {"start": start, "title": title}
-                if url:
-                    attributes["href"] = url
-                _sub(chapters, PSC, "chapter", attributes=attributes)
+            for start, title, link, image in v.chapters:
+                point = {"start": start, "title": title}
+                if link:
+                    point["href"] = link
+                if image:
+                    point["image"] = image
+                _sub(chapters, PSC, "chapter", attributes=point)
         return item
 
 

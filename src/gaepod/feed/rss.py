@@ -18,10 +18,10 @@ from lxml.etree import LXML_VERSION
 
 from .. import __version__
 from ..errors import Diagnostic, Severity
-from ..model import AlternateEnclosure, Episode, Media, Podcast, Show
+from ..model import AlternateEnclosure, Artwork, Episode, Media, Podcast, Show
 from ..show.feeds import MAIN_FEED, Feed, show_feeds
 from ..show.notes import to_html, to_text, truncate
-from .extension import PodcastEntryExtension, PodcastExtension
+from .extension import ChannelNamespace, ItemNamespace, PodcastEntryExtension, PodcastExtension
 
 FEED_PATH = MAIN_FEED
 DESCRIPTION_LIMIT = 4000  # bytes: Apple cuts <description> there
@@ -173,7 +173,28 @@ def _channel(show: Show, episodes: list[Episode], home: str) -> FeedGenerator:
     values.podcast_guid = show.podcast_guid
     values.funding = [(f.url, f.text) for f in show.funding]
     values.hubs = list(show.websub_hubs)
+    values.namespace = ChannelNamespace(
+        is_locked=show.is_locked,
+        medium=show.medium,
+        people=list(show.people),
+        license=show.license,
+        locations=list(show.locations),
+        txt=list(show.txt),
+        update_frequency=show.update_frequency,
+        podroll=list(show.podroll),
+        trailers=list(show.trailers),
+        blocks=list(show.platform_blocks),
+        value=show.value,
+        images=image_srcset(show.image),
+    )
     return fg
+
+
+def image_srcset(art: Artwork | None) -> str:
+    """podcast:images' srcset: the artwork gaepod publishes, with its width in pixels."""
+    if art is None or not art.width:
+        return ""
+    return f"{art.url} {art.width}w"
 
 
 def _add_item(fg: FeedGenerator, show: Show, episode: Episode) -> None:
@@ -196,9 +217,20 @@ def _add_item(fg: FeedGenerator, show: Show, episode: Episode) -> None:
     values.is_explicit = show.is_explicit if episode.is_explicit is None else episode.is_explicit
     values.image_url = episode.image.url if episode.image else ""
     values.is_blocked = episode.is_blocked
-    values.guests = [(g.name, g.url, g.photo.url if g.photo else None) for g in episode.guests]
+    values.people = list(episode.guests)
+    values.namespace = ItemNamespace(
+        license=episode.license,
+        locations=list(episode.locations),
+        soundbites=list(episode.soundbites),
+        txt=list(episode.txt),
+        value=episode.value,
+        images=image_srcset(episode.image),
+    )
     if episode.chapters:
-        values.chapters = [(clock(c.start_ms), c.title, c.url) for c in episode.chapters]
+        values.chapters = [
+            (clock(c.start_ms), c.title, c.url, c.image.url if c.image else None)
+            for c in episode.chapters
+        ]
         values.chapters_url = chapters_url(show, episode)
     if episode.chapters_url:  # hosted elsewhere (imported shows): link it as it is
         values.chapters_url = episode.chapters_url
@@ -246,7 +278,12 @@ def chapters_json(episode: Episode) -> bytes:
         "version": "1.2.0",
         "title": episode.title,
         "chapters": [
-            {"startTime": c.start_ms / 1000, "title": c.title, **({"url": c.url} if c.url else {})}
+            {
+                "startTime": c.start_ms / 1000,
+                "title": c.title,
+                **({"img": c.image.url} if c.image else {}),
+                **({"url": c.url} if c.url else {}),
+            }
             for c in episode.chapters
         ],
     }

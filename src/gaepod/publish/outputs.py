@@ -120,16 +120,16 @@ def _feed_output(
 def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:
     show = podcast.show
     outputs: dict[str, Output] = {}
-    if show.image.source and show.image.public_path:
-        outputs[show.image.public_path] = Output(show.image.public_path, source=show.image.source)
+    for art in (show.image, *(person.photo for person in show.people)):
+        if art and art.source and art.public_path:
+            outputs[art.public_path] = Output(art.public_path, source=art.source)
     for episode in podcast.published(now):
-        if episode.image and episode.image.source and episode.image.public_path:
-            path = episode.image.public_path
-            outputs[path] = Output(path, source=episode.image.source)
-        for guest in episode.guests:  # the original photo: the feed's podcast:person img
-            photo = guest.photo
-            if photo and photo.source and photo.public_path:
-                outputs[photo.public_path] = Output(photo.public_path, source=photo.source)
+        pictures = [episode.image, *(c.image for c in episode.chapters)]
+        # a guest's original photo: the feed's podcast:person img
+        pictures += [guest.photo for guest in episode.guests]
+        for art in pictures:
+            if art and art.source and art.public_path:
+                outputs[art.public_path] = Output(art.public_path, source=art.source)
         transcript = episode.transcript
         if transcript and transcript.source and transcript.public_path:
             outputs[transcript.public_path] = Output(

@@ -16,9 +16,18 @@ LARGE_ART_BYTES = 512 * 1024
 
 
 def read_artwork(
-    reader: FieldReader, node: Node | None, field: str, base_dir: Path, root: Path, link: str
+    reader: FieldReader,
+    node: Node | None,
+    field: str,
+    base_dir: Path,
+    root: Path,
+    link: str,
+    *,
+    is_cover: bool = True,
 ) -> Artwork | None:
-    """A local JPEG/PNG inside the show (checked from its header) or an absolute URL."""
+    """A local JPEG/PNG inside the show (checked from its header) or an absolute URL.
+    A cover (`is_cover`) must also be square, 1400 to 3000 pixels, as Apple asks; other
+    pictures (a chapter's) may have any size."""
     value = reader.text(node, field)
     if value is None:
         return None
@@ -67,14 +76,14 @@ def read_artwork(
             "Apple Podcasts accepts JPEG or PNG only: export it as JPEG",
         )
         return None
-    if facts.width != facts.height:
+    if is_cover and facts.width != facts.height:
         reader.error(
             node,
             "E124",
             f"'{field}' is {facts.width}×{facts.height} pixels, not square",
             "crop it to a square between 1400×1400 and 3000×3000",
         )
-    elif not MIN_SIDE <= facts.width <= MAX_SIDE:
+    elif is_cover and not MIN_SIDE <= facts.width <= MAX_SIDE:
         reader.error(
             node,
             "E125",

@@ -217,9 +217,12 @@ def _read_show(
             return record.show, record.context, list(record.diagnostics)
     show, context, diagnostics = read_show(root)
     if cache is not None and show is not None:
-        cache.remember(
-            path, "show", [show.image.source], show=show, context=context, diagnostics=diagnostics
-        )
+        deps = [
+            show.image.source,
+            *(t.source for t in show.trailers),
+            *(p.photo.source for p in show.people if p.photo),
+        ]
+        cache.remember(path, "show", deps, show=show, context=context, diagnostics=diagnostics)
     return show, context, diagnostics
 
 
@@ -261,6 +264,8 @@ def _remember_episode(
         episode.audio.path,
         episode.image.source if episode.image else None,
         episode.transcript.source if episode.transcript else None,
+        *(c.image.source for c in episode.chapters if c.image),
+        *(g.photo.source for g in episode.guests if g.photo),
     ]
     cache.remember(path, context_key, deps, episode=episode, diagnostics=diagnostics, digest=digest)
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
 
 from ..errors import Diagnostic, Severity
-from ..model import AudioFacts, Chapter, Episode, EpisodeType, Person, PlatformLink, Transcript
+from ..model import AudioFacts, Chapter, Episode, EpisodeType, PlatformLink, Transcript
 from ..paths import (
     SLUG,
     PathError,
@@ -19,11 +19,14 @@ from ..paths import (
     slugify,
     url_join,
 )
-from .artwork import read_artwork, read_photo
+from .artwork import read_artwork
 from .delivery import with_prefix
+from .episode20 import EPISODE_FIELDS_20, read_episode_20
 from .fields import FieldReader, is_http_url, read_fields_file
 from .load import Mapping, Node, Scalar, read_document
 from .podcast import ShowContext, read_language, read_platforms
+from .podcast20 import GUEST_FIELDS as GUEST_FIELDS
+from .podcast20 import read_people
 from .probe import AudioProbeError, probe
 from .redirects import read_redirect_from
 from .video import is_youtube_host, youtube_video_id
@@ -36,9 +39,9 @@ EPISODE_FIELDS = (
     "language", "slug", "transcript", "chapters_url", "translation_of", "redirect_from",
     "platforms",
     *REMOTE_AUDIO_FIELDS,
+    *EPISODE_FIELDS_20,
 )  # fmt: skip
-GUEST_FIELDS = ("name", "url", "bio", "photo", "links")
-CHAPTER_FIELDS = ("start", "title", "url")
+CHAPTER_FIELDS = ("start", "title", "url", "image")
 DESCRIPTION_LIMIT = 4000  # bytes Apple shows of <description>
 # "Ep. 12: ...", "#12 ...", "12 - ...", "0.00000012: ...": a number, then a separator
 # not followed by another digit (so "13.01.2022 – ..." and "3.5 million ..." are not).
@@ -176,12 +179,15 @@ def _read_fields(
             f"show notes are {len(description.encode())} bytes and there is no 'summary'",
             f"<description> is cut to {DESCRIPTION_LIMIT} bytes; add a short `summary:`",
         )
-    chapters = _read_chapters(reader, doc.get("chapters"), audio)
+    chapters = _read_chapters(reader, doc.get("chapters"), audio, path, show)
     image = read_artwork(reader, doc.get("image"), "image", path.parent, show.root, show.link)
     transcript = _read_transcript(reader, doc.get("transcript"), path, show)
     page_url = f"{show.link}episodes/{slug}/" if slug else None
     redirect_from = read_redirect_from(reader, doc.get("redirect_from"), show.link, page_url)
     platforms = _read_episode_platforms(reader, doc.get("platforms"))
+    place = (path.parent, show.root, show.link)
+    guests = read_people(reader, doc.get("guests"), "guests", "guest", place, read_platforms)
+    namespace = read_episode_20(reader, doc, audio)  # Podcasting 2.0
     if None in (title, date, audio, enclosure_url, slug):
         return None
     assert title and date and audio and enclosure_url and slug
@@ -203,7 +209,7 @@ def _read_fields(
         season=season,
         episode_type=EpisodeType(episode_type or "full"),
         is_explicit=reader.boolean(doc.get("explicit"), "explicit"),
-        guests=tuple(_read_guests(reader, doc.get("guests"), path, show)),
+        guests=tuple(guests),
         tags=tuple(_read_tags(reader, doc.get("tags"))),
         chapters=tuple(chapters),
         chapters_url=reader.url(doc.get("chapters_url"), "chapters_url"),
@@ -215,6 +221,7 @@ def _read_fields(
         translation_of=reader.text(doc.get("translation_of"), "translation_of"),
         platforms=tuple(platforms),
         positions=positions,
+        **namespace,
     )
 
 
@@ -373,7 +380,7 @@ def _read_audio(
 
 
 def _read_chapters(
-    reader: FieldReader, node: Node | None, audio: AudioFacts | None
+    reader: FieldReader, node: Node | None, audio: AudioFacts | None, path: Path, show: ShowContext
 ) -> list[Chapter]:
     chapters: list[Chapter] = []
     previous: tuple[int, Node] | None = None
@@ -392,6 +399,10 @@ def _read_chapters(
             max_length=255,
         )
         url = reader.url(entry.get("url"), "chapter url")
+        image = read_artwork(
+            reader, entry.get("image"), "chapter image", path.parent, show.root, show.link,
+            is_cover=False,
+        )  # fmt: skip
         if start is None or title is None:
             continue
         if previous is not None and start == previous[0]:
@@ -418,7 +429,7 @@ def _read_chapters(
                 "check the start time against the audio file",
             )
         previous = (start, start_node)
-        chapters.append(Chapter(start, title, url))
+        chapters.append(Chapter(start, title, url, image))
     if chapters and chapters[0].start_ms != 0:
         reader.warn(
             node,
@@ -454,32 +465,6 @@ def _read_episode_platforms(reader: FieldReader, node: Node | None) -> list[Plat
                 "address (https://www.youtube.com/watch?v=…)",
             )
     return links
-
-
-def _read_guests(
-    reader: FieldReader, node: Node | None, path: Path, show: ShowContext
-) -> list[Person]:
-    guests = []
-    for item in reader.sequence(node, "guests"):
-        if isinstance(item, Scalar):
-            name = reader.text(item, "guest")
-            if name:
-                guests.append(Person(name))
-            continue
-        entry = reader.mapping(item, "guests entry")
-        if entry is None:
-            continue
-        reader.check_keys(entry, GUEST_FIELDS, "guest")
-        name = reader.text(
-            reader.require(entry, "name", "guest", "name: Guest Name"), "guest name", max_length=128
-        )
-        url = reader.url(entry.get("url"), "guest url")
-        bio = reader.text(entry.get("bio"), "guest bio")
-        photo = read_photo(reader, entry.get("photo"), "photo", path.parent, show.root, show.link)
-        links = read_platforms(reader, entry.get("links"), "links")
-        if name:
-            guests.append(Person(name, url, bio, photo, tuple(links)))
-    return guests
 
 
 def _read_tags(reader: FieldReader, node: Node | None) -> list[str]:

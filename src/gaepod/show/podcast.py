@@ -17,6 +17,7 @@ from .delivery import read_analytics_prefix, read_deploy, read_hubs, refuse_cred
 from .feeds import derived_podcast_guid
 from .fields import FieldReader, read_fields_file
 from .load import Mapping, Node
+from .show20 import SHOW_FIELDS_20, read_show_20
 from .vocab import APPLE_CATEGORIES, LANGUAGE_CODES, PLATFORMS
 
 SHOW_FILE = "podcast.yaml"
@@ -51,6 +52,7 @@ SHOW_FIELDS = (
     "languages",
     "translations",
     "default_feed",
+    *SHOW_FIELDS_20,
 )
 TRANSLATION_FIELDS = (
     "title",
@@ -152,6 +154,7 @@ def _read_fields(
     feed_limit = reader.integer(doc.get("feed_limit"), "feed_limit", minimum=1)
     hubs = read_hubs(reader, doc.get("websub_hubs"))
     deploy = read_deploy(reader, doc.get("deploy"), path.parent)
+    namespace = read_show_20(reader, doc, root, context.link, media_base, zone, zone_name)
     if owner is None and doc.get("owner") is None:
         reader.warn(
             doc,
@@ -198,6 +201,7 @@ def _read_fields(
         ping_podcast_index=deploy.ping_podcast_index,
         podcast_index_url=deploy.podcast_index_url,
         **_read_languages(reader, doc, language),
+        **namespace,
     )
     return show, context
 

@@ -256,7 +256,9 @@ def site_files(podcast: Podcast, now: datetime, theme: Path | None) -> list[tupl
     files: dict[str, Path] = {}
     for name, source in static_files(theme):
         files[f"{ASSETS}/{name}"] = source
-    arts = [show.image] + [e.image for e in podcast.published(now) if e.image]
+    arts = [show.image]
+    for episode in podcast.published(now):
+        arts += [art for art in (episode.image, *(c.image for c in episode.chapters)) if art]
     for art in arts:
         if art.source and art.public_path:
             files[art.public_path] = art.source
@@ -264,6 +266,9 @@ def site_files(podcast: Podcast, now: datetime, theme: Path | None) -> list[tupl
         path = media_path(show, episode)
         if path and episode.audio.path is not None:
             files[unquote(path)] = episode.audio.path
+    for trailer in show.trailers:  # podcast:trailer files, published like the audio
+        if trailer.source is not None and trailer.url.startswith(show.link):
+            files[unquote(trailer.url[len(show.link) :])] = trailer.source
     return sorted(files.items())
 
 

@@ -141,6 +141,19 @@ class ChapterView:
     iso: str  # PT1H2M3S, for <time datetime>
     title: str
     url: str | None
+    image: Image | None = None
+
+
+@dataclass(frozen=True)
+class SoundbiteView:
+    """A highlight of the audio (podcast:soundbite): a link that plays it."""
+
+    t: str  # start in seconds: "75", "75.5"
+    end: str  # end in seconds, for the media fragment #t=start,end
+    clock: str
+    iso: str
+    seconds: str  # how long: "45", "12.5"
+    title: str | None
 
 
 def markdown_html(markdown: str) -> Markup:
@@ -264,6 +277,7 @@ class EpisodeView:
                 iso_duration(c.start_ms // 1000),
                 c.title,
                 c.url,
+                artwork_image(c.image, "") if c.image else None,
             )
             for c in self.episode.chapters
         )
@@ -286,6 +300,20 @@ class EpisodeView:
             if video_id:
                 return VideoView(watch_url(video_id), embed_url(video_id))
         return None
+
+    @cached_property
+    def soundbites(self) -> tuple[SoundbiteView, ...]:
+        return tuple(
+            SoundbiteView(
+                f"{s.start_ms / 1000:g}",
+                f"{(s.start_ms + s.duration_ms) / 1000:g}",
+                _player_clock(s.start_ms),
+                iso_duration(s.start_ms // 1000),
+                f"{s.duration_ms / 1000:g}",
+                s.title,
+            )
+            for s in self.episode.soundbites
+        )
 
     # Not kept on the view: 10,000 episodes' notes would stay in memory for the whole run,
     # while each is shown once (its page); to_html remembers them by content anyway.

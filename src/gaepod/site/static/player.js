@@ -517,7 +517,10 @@
       return;
     }
     var link = event.target.closest ? event.target.closest("a[data-start]") : null;
-    var audio = link ? document.getElementById(link.getAttribute("data-player")) : null;
+    // data-seek: a highlight (soundbite), which seeks like a chapter but is never marked
+    // as the chapter playing
+    var target = link && (link.getAttribute("data-player") || link.getAttribute("data-seek"));
+    var audio = target ? document.getElementById(target) : null;
     var start = link ? parseFloat(link.getAttribute("data-start")) : NaN;
     if (!audio || isNaN(start)) {
       return;
