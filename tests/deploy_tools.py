@@ -41,6 +41,9 @@ class Recorder:
     def __init__(self, status: int = 200) -> None:
         self.status = status
         self.hits: list[Hit] = []
+        self.hold = False  # keep each request waiting, unanswered, until release()
+        self.held = threading.Event()
+        self._release = threading.Event()
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -48,6 +51,10 @@ class Recorder:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 recorder.hits.append(Hit(self.command, self.path, body, dict(self.headers)))
+                if recorder.hold:
+                    recorder.held.set()
+                    recorder._release.wait(60)
+                    return
                 payload = b'{"status": "true"}'
                 self.send_response(recorder.status)
                 self.send_header("Content-Length", str(len(payload)))
@@ -64,7 +71,12 @@ class Recorder:
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 
+    def release(self) -> None:
+        self.hold = False
+        self._release.set()
+
     def close(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 

@@ -92,6 +92,10 @@ def site(make_show, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-unt
         ("transcripts/one.vtt", Kind.ASSET, "text/vtt; charset=utf-8"),
         ("transcripts/one.srt", Kind.ASSET, "application/x-subrip"),
         ("sitemap.xml", Kind.PAGE, "application/xml; charset=utf-8"),
+        ("_redirects", Kind.PAGE, "text/plain; charset=utf-8"),
+        ("redirects.nginx.conf", Kind.PAGE, "text/plain; charset=utf-8"),
+        ("robots.txt", Kind.PAGE, "text/plain; charset=utf-8"),
+        ("download/unknown.bin", Kind.ASSET, "application/octet-stream"),
     ],
 )
 def test_every_kind_of_file_gets_its_content_type(relpath: str, kind: Kind, expected: str) -> None:
@@ -451,6 +455,10 @@ def test_a_changed_feed_pings_the_podcast_index_and_every_hub(
         published(show, out)
         to_folder(show, out, target)
         assert len(index.hits) == 2 and len(hub_a.hits) == 2 and len(hub_b.hits) == 2
+        # --full sends the feed again, but its bytes on the target do not change: no ping.
+        full = to_folder(show, out, target, full=True)
+        assert "feed.xml" in full.uploaded and full.feeds_changed == [] and full.pings == []
+        assert len(index.hits) == 2
 
 
 def test_a_failing_hub_is_a_warning_not_a_failure(
@@ -497,21 +505,27 @@ def test_no_ping_and_ping_podcast_index_false_keep_quiet(
 def test_a_deploy_killed_before_its_pings_pings_next_time(
     make_show, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from gaepod.deploy.record import load_record
-    from gaepod.model import DeployTarget
-
-    with recorder() as index, recorder() as hub:
+    with recorder() as index:
         monkeypatch.setenv("GAEPOD_PODCAST_INDEX_URL", index.url)
-        show = _with_hubs(make_show, [hub.url])
+        show = make_show(episodes=2, show_yaml=SHOW)
         out, target = tmp_path / "public", tmp_path / "www"
         published(show, out)
-        to_folder(show, out, target)
-        record = load_record(show, DeployTarget("folder", str(target.resolve())))
-        record.uploaded("feed.xml", record.files["feed.xml"], "feed")  # then the kill
-        record.close()
+        index.hold = True  # the ping hangs: the deploy is killed while it waits
+        args = ["deploy", "--show", str(show), "--out", str(out), "--to", str(target)]
+        process = subprocess.Popen([sys.executable, "-m", "gaepod", *args])
+        try:
+            assert index.held.wait(60), "the deploy never pinged"
+            process.kill()
+            process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        index.release()
+        assert (target / "feed.xml").read_bytes() == (out / "feed.xml").read_bytes()
         later = to_folder(show, out, target)
-        assert later.uploaded == [] and len(later.pings) == 2
-        assert len(index.hits) == 2 and len(hub.hits) == 2
+        assert later.uploaded == [] and [p.ok for p in later.pings] == [True]
+        assert len(index.hits) == 2
+        assert to_folder(show, out, target).pings == []  # told: nothing owed any more
 
 
 def test_podcast_index_url_in_podcast_yaml(make_show, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -885,3 +899,25 @@ def test_a_target_gaepod_cannot_read_says_why(written: str) -> None:
     from gaepod.show.delivery import parse_target
 
     assert isinstance(parse_target(written, Path("/base")), str)
+
+
+def test_full_uploads_everything_again(site: tuple[Path, Path], tmp_path: Path) -> None:
+    show, out = site
+    target = tmp_path / "www"
+    to_folder(show, out, target, ping=False)
+    (target / "index.html").write_text("changed on the server by hand")
+    assert to_folder(show, out, target, ping=False).uploaded == []  # the record trusts itself
+    again = to_folder(show, out, target, ping=False, full=True)
+    assert sorted(again.uploaded) == sorted(tree(out))
+    assert tree(target) == tree(out)
+
+
+def test_a_deploy_waits_for_the_lock_or_exits_3(site: tuple[Path, Path], tmp_path: Path) -> None:
+    from gaepod.state import show_lock
+
+    show, out = site
+    args = ["deploy", "--show", str(show), "--out", str(out), "--to", str(tmp_path / "www")]
+    with show_lock(show):
+        result = CliRunner().invoke(app, [*args, "--no-wait", "--no-ping"])
+    assert result.exit_code == 3, result.output
+    assert not (tmp_path / "www").exists()

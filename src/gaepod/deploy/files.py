@@ -82,7 +82,9 @@ OTHER_TYPES = {
     ".woff2": "font/woff2",
     ".woff": "font/woff",
     ".webmanifest": "application/manifest+json",
+    ".conf": "text/plain" + _UTF8,  # the redirect map for nginx
 }
+NAMED_TYPES = {"_redirects": "text/plain" + _UTF8, "_headers": "text/plain" + _UTF8}
 FEED_TYPE = "application/rss+xml" + _UTF8
 _IMAGES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".svg", ".ico"}
 _SITE_ASSETS = {".css", ".js", ".mjs", ".woff", ".woff2"}
@@ -102,8 +104,14 @@ class LocalFile:
 def content_type(relpath: str, kind: Kind) -> str:
     if kind is Kind.FEED:
         return FEED_TYPE
-    suffix = PurePosixPath(relpath).suffix.lower()
-    return MEDIA_TYPES.get(suffix) or OTHER_TYPES.get(suffix) or "application/octet-stream"
+    path = PurePosixPath(relpath)
+    suffix = path.suffix.lower()
+    return (
+        MEDIA_TYPES.get(suffix)
+        or OTHER_TYPES.get(suffix)
+        or NAMED_TYPES.get(path.name)
+        or "application/octet-stream"
+    )
 
 
 def cache_control(relpath: str, kind: Kind) -> str:

@@ -44,13 +44,17 @@ class TargetRecord:
     def journal_path(self) -> Path:
         return self.path.with_suffix(".journal")
 
-    def uploaded(self, relpath: str, sha256: str, kind: str) -> None:
+    def uploaded(self, relpath: str, sha256: str, kind: str) -> bool:
+        """Record a file the target now holds; True when its bytes there changed (a
+        feed's listeners are then owed a ping)."""
+        changed = self.files.get(relpath) != sha256
         self.files[relpath] = sha256
         self.kinds[relpath] = kind
         self._append(["put", relpath, sha256, kind])
-        if kind == Kind.FEED.value:
+        if changed and kind == Kind.FEED.value:
             self.ping_due.add(relpath)
             self._append(["due", relpath])
+        return changed
 
     def deleted(self, relpath: str) -> None:
         self.files.pop(relpath, None)

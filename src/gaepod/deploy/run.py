@@ -144,6 +144,7 @@ def _deploy(
     step("looking for what changed")
     files = local_files(out, published, record.hashes)
     present = {f.relpath for f in files}
+    record.hashes = {r: h for r, h in record.hashes.items() if r in present}
     for file in files:
         if options.full or record.files.get(file.relpath) != file.sha256:
             report.planned.append(file)
@@ -161,7 +162,11 @@ def _deploy(
     if options.dry_run:
         for file in report.planned:
             _count(report, file)
-        report.feeds_changed = [f.relpath for f in report.planned if f.kind is Kind.FEED]
+        report.feeds_changed = [
+            f.relpath
+            for f in report.planned
+            if f.kind is Kind.FEED and record.files.get(f.relpath) != f.sha256
+        ]
         due = set(report.feeds_changed) | (record.ping_due & set(feeds))
         if options.ping:
             report.pings = _pings(show, {r: feeds[r] for r in due}, report).pings
@@ -207,10 +212,10 @@ def _transfer(
             progress(done_count[0], total, name)
 
     def uploaded(file: LocalFile) -> None:
-        record.uploaded(file.relpath, file.sha256, file.kind.value)
+        changed = record.uploaded(file.relpath, file.sha256, file.kind.value)
         report.uploaded.append(file.relpath)
         _count(report, file)
-        if file.kind is Kind.FEED:
+        if file.kind is Kind.FEED and changed:
             report.feeds_changed.append(file.relpath)
         log(f"uploaded {file.relpath} ({file.size:,} bytes, {file.content_type})")
         tick(file.relpath)
@@ -223,24 +228,26 @@ def _transfer(
         tick(relpath)
 
     try:
-        for phase, what in ((0, "audio and assets"), (1, "pages"), (2, "feeds")):
+        step(f"uploading {len(report.planned):,} files")
+        for phase in (0, 1, 2):  # audio and assets, pages, feeds
             batch = [f for f in report.planned if f.kind.phase == phase]
             if batch:
-                step(f"uploading {what}")
                 connection.upload(batch, uploaded)
         if report.to_delete:
-            step("deleting what the build removed")
             connection.delete(report.to_delete, deleted)
     except OutputError as error:
-        feeds_left = [f.relpath for f in report.planned if f.kind is Kind.FEED]
-        live = (
-            "the live feed is the new one"
-            if feeds_left and all(r in report.uploaded for r in feeds_left)
-            else "the live feed was left as it was"
-        )
+        new_feeds = [f.relpath for f in report.planned if f.kind is Kind.FEED]
+        live = [r for r in new_feeds if r in report.uploaded]
+        if not live:
+            state = "the live feed was left as it was"
+        elif len(live) == len(new_feeds):
+            state = "the new feed is live"
+        else:
+            waiting = [r for r in new_feeds if r not in live]
+            state = f"new and live: {', '.join(live)}; still the old: {', '.join(waiting)}"
         raise OutputError(
             f"deploy to {target.describe()} stopped: {error.message}; "
-            f"{len(report.uploaded)} of {len(report.planned)} files uploaded, {live}; "
+            f"{len(report.uploaded)} of {len(report.planned)} files uploaded, {state}; "
             "run `gaepod deploy` again to finish"
         ) from error
     finally:

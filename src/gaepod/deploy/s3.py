@@ -52,7 +52,10 @@ class S3Target:
             s3={"addressing_style": "path"} if target.endpoint else {},
             max_pool_connections=WORKERS * 2,
         )
-        self.client: Any = boto3.session.Session().client(
+        session = boto3.session.Session()
+        if session.get_credentials() is None:  # said once, before anything is sent
+            raise OutputError(f"cannot deploy to {self.where}: {NO_CREDENTIALS}")
+        self.client: Any = session.client(
             "s3", endpoint_url=target.endpoint, region_name=target.region, config=config
         )
         self.transfer = TransferConfig(
