@@ -29,7 +29,7 @@ from ..fsio import TEMP_PREFIX, atomic_write
 from ..model import Episode, Podcast, Show
 from ..paths import public_relpath
 from ..show.probe import probe
-from ..show.vocab import AUDIO_TYPES
+from ..show.vocab import MEDIA_SUFFIXES
 from ..speed import memo
 from ..speed.parallel import map_items
 from ..state import TAG_RECORD, state_dir
@@ -76,8 +76,10 @@ def tag_show(
     if they do (see parallel.map_items).
     """
     show = podcast.show
-    local = [e for e in podcast.episodes if e.audio.path is not None]
-    report = TagReport(skipped=len(podcast.episodes) - len(local), dry_run=dry_run)
+    local = tag_targets(podcast.episodes)
+    with_files = {e.source for e in local}
+    skipped = sum(1 for e in podcast.episodes if e.source not in with_files)
+    report = TagReport(skipped=skipped, dry_run=dry_run)
     if not dry_run:
         for folder in sorted({e.audio.path.parent for e in local if e.audio.path}):
             _sweep_copies(folder)
@@ -237,10 +239,9 @@ def untagged(episodes: Iterable[Episode], show: Show) -> list[Episode]:
     """
     state = _State.load(show.root)
     found = []
-    for episode in episodes:
+    for episode in tag_targets(episodes):
         facts = episode.audio
-        if facts.path is None:
-            continue
+        assert facts.path is not None
         entry = state.files.get(public_relpath(facts.path, show.root))
         if (
             entry is None
@@ -255,11 +256,30 @@ def untagged(episodes: Iterable[Episode], show: Show) -> list[Episode]:
     return found
 
 
+# Files gaepod tags: MP3 (ID3), and M4A and MP4/M4V video (the same iTunes atoms, which
+# Apple's apps read from either). WebM is published untagged: podcast apps read no
+# Matroska tags.
+TAGGED_FORMATS = ("mp3", "m4a", "mp4")
+
+
+def tag_targets(episodes: Iterable[Episode]) -> list[Episode]:
+    """Each local file to tag, as an episode whose `audio` is that file: the enclosure,
+    and the episode's other file when it has two (its video beside its audio)."""
+    targets = []
+    for episode in episodes:
+        if episode.audio.path is not None and episode.audio.format in TAGGED_FORMATS:
+            targets.append(episode)
+        other = episode.other_media
+        if other is not None and other.facts.path and other.facts.format in TAGGED_FORMATS:
+            targets.append(replace(episode, audio=other.facts, other_media=None))
+    return targets
+
+
 def untagged_warnings(episodes: Iterable[Episode], show: Show) -> list[Diagnostic]:
     """One warning per episode whose audio `gaepod tag` has not tagged (for `gaepod feed`)."""
     problems = []
     for episode in untagged(episodes, show):
-        line, column = episode.positions.get("audio", (0, 0))
+        line, column = episode.positions.get(_field(episode), (0, 0))
         name = episode.audio.path.name if episode.audio.path else ""
         problems.append(
             Diagnostic(
@@ -279,13 +299,18 @@ def _sweep_copies(folder: Path) -> None:
     # Only tagging copies (hidden temp name + an audio suffix) directly in the
     # folder: under the lock, any such file is a dead run's leftover.
     for path in folder.glob(TEMP_PREFIX + "*"):
-        if path.suffix.lower() in AUDIO_TYPES and path.is_file():
+        if path.suffix.lower() in MEDIA_SUFFIXES and path.is_file():
             with contextlib.suppress(OSError):
                 path.unlink()
 
 
+def _field(episode: Episode) -> str:
+    """The episode file's field that names the file being tagged."""
+    return "video" if episode.audio.is_video else "audio"
+
+
 def _failure(episode: Episode, exc: Exception) -> Diagnostic:
-    line, column = episode.positions.get("audio", (0, 0))
+    line, column = episode.positions.get(_field(episode), (0, 0))
     name = episode.audio.path.name if episode.audio.path else ""
     reason = str(exc).strip() or type(exc).__name__
     return Diagnostic(

@@ -39,7 +39,7 @@ class EpisodeRow:
 def list_episodes(show: Path, now: datetime) -> list[EpisodeRow]:
     """Valid episodes newest first, then every other file by name: drafts that still
     have problems, and invalid files, with what they say of themselves."""
-    from ..audio.tag import untagged
+    from ..audio.tag import tag_targets, untagged
 
     result = check_show(show)
     problems: dict[Path, int] = {}
@@ -51,6 +51,7 @@ def list_episodes(show: Path, now: datetime) -> list[EpisodeRow]:
     podcast = result.podcast
     episodes = sorted(podcast.episodes if podcast else (), key=lambda e: e.sort_key(), reverse=True)
     not_tagged = {e.source for e in untagged(episodes, podcast.show)} if podcast else set()
+    taggable = {e.source for e in tag_targets(episodes)}
     for episode in episodes:
         valid_files.add(episode.source)
         status = episode.status(now)
@@ -67,7 +68,7 @@ def list_episodes(show: Path, now: datetime) -> list[EpisodeRow]:
                 title=episode.title,
                 duration_seconds=episode.audio.duration_seconds,
                 status=status_name,
-                tagged=None if episode.audio.is_remote else episode.source not in not_tagged,
+                tagged=episode.source not in not_tagged if episode.source in taggable else None,
                 problems=problems.get(episode.source, 0),
             )
         )

@@ -109,7 +109,11 @@ def recheck_tagged(
     if not enabled("cache"):  # what recheck saves is the full check's time
         return check_show(options.show, cache)
     paths = {tagged.path for tagged in tags.changed}
-    sources = {e.source for e in result.podcast.episodes if e.audio.path in paths}
+    sources = {
+        e.source
+        for e in result.podcast.episodes
+        if e.audio.path in paths or (e.other_media and e.other_media.facts.path in paths)
+    }
     return recheck(result, options.show, cache, sources)
 
 

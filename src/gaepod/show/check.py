@@ -262,6 +262,7 @@ def _remember_episode(
         return
     deps = [
         episode.audio.path,
+        episode.other_media.facts.path if episode.other_media else None,
         episode.image.source if episode.image else None,
         episode.transcript.source if episode.transcript else None,
         *(c.image.source for c in episode.chapters if c.image),
@@ -300,6 +301,8 @@ def _duplicate(kind: str, episode: Episode, first: Episode) -> Diagnostic:
     field_name = {"guid": "guid", "number": "number", "slug": "slug", "audio": "audio"}[kind]
     if kind == "audio" and episode.audio.is_remote:
         field_name = "audio_url"
+    elif kind == "audio" and episode.audio.is_video:
+        field_name = "video"
     line, column = episode.positions.get(field_name, (0, 0))
     other = first.source.name
     messages = {

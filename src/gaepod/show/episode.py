@@ -9,7 +9,15 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
 
 from ..errors import Diagnostic, Severity
-from ..model import AudioFacts, Chapter, Episode, EpisodeType, PlatformLink, Transcript
+from ..model import (
+    AudioFacts,
+    Chapter,
+    Episode,
+    EpisodeType,
+    Media,
+    PlatformLink,
+    Transcript,
+)
 from ..paths import (
     SLUG,
     PathError,
@@ -30,11 +38,12 @@ from .podcast20 import read_people
 from .probe import AudioProbeError, probe
 from .redirects import read_redirect_from
 from .video import is_youtube_host, youtube_video_id
-from .vocab import AUDIO_TYPES, TRANSCRIPT_TYPES
+from .vocab import MEDIA_SUFFIXES, REMOTE_MEDIA_TYPES, TRANSCRIPT_TYPES
 
 REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
+VIDEO_FIELDS = ("video", "enclosure")
 EPISODE_FIELDS = (
-    "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
+    *VIDEO_FIELDS, "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
     "summary", "description", "guests", "tags", "chapters", "image", "draft", "block",
     "language", "slug", "transcript", "chapters_url", "translation_of", "redirect_from",
     "platforms",
@@ -139,7 +148,7 @@ def _read_fields(
     date = reader.datetime(
         need(doc, "date", "episode", "date: 2025-05-07T09:30:00-05:00"), "date", *date_zone(show)
     )
-    audio, enclosure_url = _read_any_audio(reader, doc, path, show)
+    audio, enclosure_url, other_media = _read_media(reader, doc, path, show)
     slug = _read_slug(reader, doc.get("slug"), path)
     guid = reader.text(doc.get("guid"), "guid", max_length=500) or path.stem
     number = reader.integer(doc.get("number"), "number", minimum=1)
@@ -220,6 +229,7 @@ def _read_fields(
         transcript=transcript,
         translation_of=reader.text(doc.get("translation_of"), "translation_of"),
         platforms=tuple(platforms),
+        other_media=other_media,
         positions=positions,
         **namespace,
     )
@@ -249,6 +259,55 @@ def _read_slug(reader: FieldReader, node: Node | None, path: Path) -> str | None
     return slug
 
 
+def _read_media(
+    reader: FieldReader, doc: Mapping, path: Path, show: ShowContext
+) -> tuple[AudioFacts | None, str | None, Media | None]:
+    """The enclosure's facts and URL, and the episode's other file when it has two
+    (`video:` beside `audio:`): the enclosure is the one `enclosure:` names, else the audio."""
+    video_node = doc.get("video")
+    has_audio = any(doc.get(key) is not None for key in ("audio", *REMOTE_AUDIO_FIELDS))
+    audio: AudioFacts | None = None
+    audio_url: str | None = None
+    if has_audio or video_node is None:
+        audio, audio_url = _read_any_audio(reader, doc, path, show)
+    video, video_url = _read_file(reader, video_node, "video", path, show)
+    choice_node = doc.get("enclosure")
+    choice = reader.choice(choice_node, "enclosure", ["audio", "video"])
+    if choice == "video" and video_node is None:
+        reader.error(
+            choice_node,
+            "E602",
+            "'enclosure: video' but the episode has no 'video'",
+            "add `video: video/0001.mp4`, or remove `enclosure:`",
+        )
+    elif choice == "audio" and not has_audio:
+        reader.error(
+            choice_node,
+            "E602",
+            "'enclosure: audio' but the episode has no 'audio'",
+            "add `audio: audio/0001.mp3`, or remove `enclosure:`",
+        )
+    if video is None or video_url is None:
+        return audio, audio_url, None
+    if audio is None or audio_url is None:
+        return (None, None, None) if has_audio else (video, video_url, None)
+    if audio.duration_ms and abs(audio.duration_ms - video.duration_ms) > max(
+        5000, audio.duration_ms // 50
+    ):
+        reader.warn(
+            video_node,
+            "W603",
+            f"the video lasts {_clock(video.duration_ms)[:8]}, the audio "
+            f"{_clock(audio.duration_ms)[:8]}",
+            "apps offer the two as the same episode: publish the same recording in both",
+        )
+    prefix = show.analytics_prefix
+    if choice == "video":
+        other = Media(audio, with_prefix(prefix, audio_url), audio_url)
+        return video, video_url, other
+    return audio, audio_url, Media(video, with_prefix(prefix, video_url), video_url)
+
+
 def _read_any_audio(
     reader: FieldReader, doc: Mapping, path: Path, show: ShowContext
 ) -> tuple[AudioFacts | None, str | None]:
@@ -268,10 +327,7 @@ def _read_any_audio(
     if remote_keys:
         return _read_remote_audio(reader, doc)
     audio_node = reader.require(doc, "audio", "episode", "audio: audio/0001.mp3")
-    audio, relpath = _read_audio(reader, audio_node, path, show)
-    if audio is None or relpath is None:
-        return None, None
-    return audio, url_join(show.media_base_url, relpath)
+    return _read_file(reader, audio_node, "audio", path, show)
 
 
 def _read_remote_audio(reader: FieldReader, doc: Mapping) -> tuple[AudioFacts | None, str | None]:
@@ -307,7 +363,14 @@ def _read_remote_audio(reader: FieldReader, doc: Mapping) -> tuple[AudioFacts | 
     if url is None:
         return None, None
     suffix = PurePosixPath(url.split("?", 1)[0]).suffix.lower()
-    known = AUDIO_TYPES.get(suffix)
+    known = REMOTE_MEDIA_TYPES.get(suffix)
+    if mime is not None and not mime.startswith(("audio/", "video/")):
+        reader.warn(
+            doc.get("type"),
+            "W604",
+            f"'type: {mime}' is neither audio nor video",
+            "apps play enclosures by their type: `type: audio/mpeg`, `type: video/mp4`, ...",
+        )
     if mime is None:
         if known is None:
             reader.error(
@@ -332,18 +395,21 @@ def _read_remote_audio(reader: FieldReader, doc: Mapping) -> tuple[AudioFacts | 
     return facts, url
 
 
-def _read_audio(
-    reader: FieldReader, node: Node | None, path: Path, show: ShowContext
+def _read_file(
+    reader: FieldReader, node: Node | None, field: str, path: Path, show: ShowContext
 ) -> tuple[AudioFacts | None, str | None]:
-    written = reader.text(node, "audio")
+    """An `audio:` or `video:` file in the show: its facts and the URL it is served at."""
+    written = reader.text(node, field)
     if written is None:
         return None, None
+    example = "audio/name.mp3" if field == "audio" else "video/name.mp4"
     if is_http_url(written):
         reader.error(
             node,
             "E150",
-            "'audio' must be a file in the show folder, not a URL",
-            "put the file in audio/ and write `audio: audio/name.mp3`",
+            f"'{field}' must be a file in the show folder, not a URL",
+            f"put the file in the show folder and write `{field}: {example}`"
+            + ("; audio that stays elsewhere is `audio_url:`" if field == "audio" else ""),
         )
         return None, None
     try:
@@ -352,18 +418,18 @@ def _read_audio(
         reader.error(
             node,
             "E151",
-            f"'audio': {exc}: '{written}'",
-            "keep audio files in the show's audio/ folder",
+            f"'{field}': {exc}: '{written}'",
+            f"keep {field} files in the show folder",
         )
         return None, None
     if not audio_path.is_file():
-        audio_dir = os.path.relpath(show.root / "audio", path.parent)
+        audio_dir = os.path.relpath(show.root / field, path.parent)
         folders = (PurePosixPath(written).parent.as_posix(), Path(audio_dir).as_posix())
-        close = similar_file(written, path.parent, folders, AUDIO_TYPES)
+        close = similar_file(written, path.parent, folders, MEDIA_SUFFIXES)
         reader.error(
             node,
             "E152",
-            f"audio file not found: '{written}'",
+            f"{field} file not found: '{written}'",
             f"did you mean '{close}'?"
             if close
             else "check the file name; the path is relative to this YAML file",
@@ -372,11 +438,25 @@ def _read_audio(
     try:
         facts = probe(audio_path)
     except AudioProbeError as exc:
-        reader.error(node, "E153", f"'{written}': {exc}", "re-export the audio as MP3 (or M4A/AAC)")
+        fix = "re-export the audio as MP3 (or M4A/AAC)"
+        if field == "video":
+            fix = "export the video as MP4 (H.264 + AAC) or WebM"
+        reader.error(node, "E153", f"'{written}': {exc}", fix)
+        return None, None
+    if facts.is_video != (field == "video"):
+        reader.error(
+            node,
+            "E601",
+            f"'{written}' is {'a video' if facts.is_video else 'audio, not video'}",
+            f"write it as `video: {written}` (with `audio:` too, the feed offers both)"
+            if facts.is_video
+            else f"write it as `audio: {written}`",
+        )
         return None, None
     relpath = public_relpath(audio_path, show.root)
     inside_audio_dir = PurePosixPath(relpath).parts[0] == "audio"
-    return facts, relpath.split("/", 1)[1] if inside_audio_dir else relpath
+    relpath = relpath.split("/", 1)[1] if inside_audio_dir else relpath
+    return facts, url_join(show.media_base_url, relpath)
 
 
 def _read_chapters(

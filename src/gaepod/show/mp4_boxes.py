@@ -132,3 +132,43 @@ def chunk_offsets(handle: IO[bytes], size: int) -> list[int]:
 
     walk(0, size)
     return offsets
+
+
+def video_track(handle: IO[bytes], moov_offset: int, moov_size: int) -> tuple[str, int, int] | None:
+    """(codec, width, height) of the movie's first video track ('vide' handler), or None.
+
+    The size is the track header's (tkhd): the picture as players present it, with
+    any pixel aspect ratio applied; the codec is the sample entry's name ('avc1').
+    """
+    for name, offset, size in boxes(handle, moov_offset + 8, moov_offset + moov_size):
+        if name != "trak":
+            continue
+        children = {n: (o, s) for n, o, s in boxes(handle, offset + 8, offset + size)}
+        if "tkhd" not in children or "mdia" not in children:
+            continue
+        mdia = children["mdia"]
+        parts = {n: (o, s) for n, o, s in boxes(handle, mdia[0] + 8, sum(mdia))}
+        if "hdlr" not in parts:
+            continue
+        handle.seek(parts["hdlr"][0] + 16)
+        if handle.read(4) != b"vide":
+            continue
+        tkhd_offset, tkhd_size = children["tkhd"]
+        handle.seek(tkhd_offset + tkhd_size - 8)
+        width, height = struct.unpack(">II", handle.read(8))
+        return _sample_entry(handle, parts.get("minf")), width >> 16, height >> 16
+    return None
+
+
+def _sample_entry(handle: IO[bytes], minf: tuple[int, int] | None) -> str:
+    """The name of a track's first sample entry (its codec), '' when it cannot be found."""
+    start, end = minf if minf else (0, 0)
+    end += start
+    start += 8
+    for name in ("stbl", "stsd"):
+        box = next(((o, s) for n, o, s in boxes(handle, start, end) if n == name), None)
+        if box is None:
+            return ""
+        start, end = box[0] + (16 if name == "stsd" else 8), box[0] + box[1]
+    entry = next(boxes(handle, start, end), None)
+    return entry[0] if entry else ""

@@ -1,4 +1,4 @@
-"""Read-only probing of audio files with mutagen: the one reader every stage uses.
+"""Read-only probing of audio and video files: the one reader every stage uses.
 
 `probe` reads headers only (never the whole stream), so a 100 MB episode costs
 the same as a 30 KB one; `payload_digest` is the one function that reads the
@@ -16,7 +16,8 @@ from typing import IO, Any
 from ..errors import Diagnostic, Severity
 from ..model import AudioFacts, Episode
 from . import mp4_boxes as _boxes
-from .vocab import AUDIO_TYPES
+from .vocab import AUDIO_TYPES, MEDIA_SUFFIXES, VIDEO_TYPES
+from .webm import WebMError, read_webm
 
 COMMON_SAMPLE_RATES = (44100, 48000)
 MAX_BITRATE = 320_000  # bit/s: the MP3 ceiling; more is wasted bandwidth for speech
@@ -30,11 +31,12 @@ class AudioProbeError(Exception):
 
 
 def probe(path: Path) -> AudioFacts:
-    """Return the facts of one audio file or raise AudioProbeError."""
-    kind = AUDIO_TYPES.get(path.suffix.lower())
-    if kind is None:
+    """Return the facts of one audio or video file or raise AudioProbeError."""
+    suffix = path.suffix.lower()
+    if suffix not in MEDIA_SUFFIXES:
         raise AudioProbeError(
-            f"unsupported audio type '{path.suffix or '(none)'}'; gaepod publishes MP3 and M4A"
+            f"unsupported audio type '{path.suffix or '(none)'}'; gaepod publishes MP3 and M4A "
+            "audio, and MP4, M4V and WebM video"
         )
     try:
         stat = os.stat(path)
@@ -42,16 +44,18 @@ def probe(path: Path) -> AudioFacts:
         raise AudioProbeError(f"cannot read the audio file: {exc.strerror}") from exc
     if stat.st_size == 0:
         raise AudioProbeError("the audio file is empty (0 bytes)")
-    fmt, mime = kind
+    container = "mp3" if suffix == ".mp3" else "webm" if suffix == ".webm" else "mp4"
     try:
         with path.open("rb") as handle:
-            _refuse_other_container(handle, fmt)
-            if fmt == "mp3":
-                return _probe_mp3(handle, path, stat, mime)
-            return _probe_mp4(handle, path, stat, mime)
+            _refuse_other_container(handle, container, suffix)
+            if container == "mp3":
+                return _probe_mp3(handle, path, stat, AUDIO_TYPES[suffix][1])
+            if container == "webm":
+                return _probe_webm(handle, path, stat)
+            return _probe_mp4(handle, path, stat, suffix)
     except AudioProbeError:
         raise
-    except _boxes.BoxError as exc:
+    except (_boxes.BoxError, WebMError) as exc:
         raise AudioProbeError(str(exc)) from exc
     except OSError as exc:
         raise AudioProbeError(f"cannot read the audio file: {exc.strerror or exc}") from exc
@@ -59,21 +63,31 @@ def probe(path: Path) -> AudioFacts:
         raise AudioProbeError(f"cannot read the audio: {_describe(exc)}") from exc
 
 
-def _refuse_other_container(handle: IO[bytes], fmt: str) -> None:
+# What a file really is, by its first bytes: (its name in messages, the suffix it wants)
+_CONTAINERS = {"mp3": ("MP3", "mp3"), "mp4": ("M4A", "m4a"), "webm": ("WebM", "webm")}
+
+
+def _refuse_other_container(handle: IO[bytes], container: str, suffix: str) -> None:
     """Name the real format when the file's bytes contradict its suffix."""
     head = handle.read(12)
     handle.seek(0)
     found = None
     if head[4:8] == b"ftyp":
-        found = "m4a"
+        found = "mp4"
     elif head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         found = "mp3"
+    elif head.startswith(b"\x1a\x45\xdf\xa3"):
+        found = "webm"
     for magic, name in ((b"RIFF", "WAV"), (b"fLaC", "FLAC"), (b"OggS", "Ogg")):
         if head.startswith(magic):
-            raise AudioProbeError(f"this is a {name} file, not {fmt.upper()}")
-    if found is not None and found != fmt:
+            raise AudioProbeError(f"this is a {name} file, not {suffix[1:].upper()}")
+    if found is not None and found != container:
+        name, wanted = _CONTAINERS[found]
+        if found == "mp4" and suffix == ".webm":
+            name, wanted = "MP4", "mp4"
+        article = "a" if name == "WebM" else "an"
         raise AudioProbeError(
-            f"this is an {found.upper()} file with a .{fmt} name; rename it to .{found}"
+            f"this is {article} {name} file with a {suffix} name; rename it to .{wanted}"
         )
 
 
@@ -148,11 +162,24 @@ def syncsafe(raw: bytes) -> int:
     return value
 
 
-def _probe_mp4(handle: IO[bytes], path: Path, stat: os.stat_result, mime: str) -> AudioFacts:
-    from mutagen.mp4 import MP4
+# Video codecs Apple's and most players decode in MP4; a 'jpeg' track is chapter art.
+MP4_VIDEO_CODECS = ("avc1", "avc3", "hvc1", "hev1", "mp4v", "av01", "vp09")
+_PICTURE_TRACKS = ("jpeg", "png ", "mjpa")
 
-    audio = MP4(handle)
+
+def _probe_mp4(handle: IO[bytes], path: Path, stat: os.stat_result, suffix: str) -> AudioFacts:
+    from mutagen.mp4 import MP4, MP4NoTrackError
+
+    audio: Any = None
+    info: Any = None
+    no_track: MP4NoTrackError | None = None
+    try:
+        audio = MP4(handle)
+        info = audio.info
+    except MP4NoTrackError as exc:  # a video without sound: allowed, if unusual
+        no_track = exc
     movie_seconds = channels = None
+    video: tuple[str, int, int] | None = None
     for name, offset, size in list(_boxes.boxes(handle, 0, stat.st_size)):
         if offset + size > stat.st_size:
             raise AudioProbeError(
@@ -162,27 +189,62 @@ def _probe_mp4(handle: IO[bytes], path: Path, stat: os.stat_result, mime: str) -
         if name == "moov":
             movie_seconds = _boxes.movie_seconds(handle, offset, size)
             channels = _boxes.aac_lc_channels(handle, offset, size)
-    info = audio.info
+            if suffix in VIDEO_TYPES:
+                video = _boxes.video_track(handle, offset, size)
+    if video is not None and video[0] in _PICTURE_TRACKS:
+        video = None
+    if suffix == ".m4v" and video is None:
+        raise AudioProbeError("the M4V file has no video track; if it is audio, rename it to .m4a")
+    if no_track is not None and video is None:
+        raise no_track
     # The movie header's duration is what players show: the track's own (mdhd)
     # also counts the encoder's priming samples that the edit list skips.
-    length = movie_seconds or info.length
+    length = movie_seconds or (info.length if info is not None else 0)
     if not length or length <= 0:
-        raise AudioProbeError("the MP4 file has no audio track with a duration")
+        what = "video" if video else "audio"
+        raise AudioProbeError(f"the MP4 file has no {what} track with a duration")
     codec = str(getattr(info, "codec", "") or "")
     if codec and not codec.startswith("mp4a"):
         raise AudioProbeError(f"the MP4 file holds '{codec}' audio; podcast apps need AAC")
-    covers = audio.tags.get("covr", []) if audio.tags is not None else []
+    if video is not None and video[0] not in MP4_VIDEO_CODECS:
+        raise AudioProbeError(
+            f"the MP4 file holds '{video[0]}' video; podcast apps play H.264 (avc1) or HEVC"
+        )
+    tags = audio.tags if audio is not None else None
+    covers = tags.get("covr", []) if tags is not None else []
+    fmt, mime = VIDEO_TYPES[suffix] if video is not None else AUDIO_TYPES[suffix]
+    if video is None:
+        fmt = "m4a"
     return AudioFacts(
         path=path,
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
-        format="m4a",
+        format=fmt,
         mime=mime,
         duration_ms=round(length * 1000),
-        bitrate=int(info.bitrate or 0),
-        sample_rate=int(info.sample_rate or 0),
-        channels=channels or int(info.channels or 0),
+        bitrate=round(stat.st_size * 8 / length) if video else int(info.bitrate or 0),
+        sample_rate=int(info.sample_rate or 0) if info is not None else 0,
+        channels=(channels or int(info.channels or 0)) if info is not None else 0,
         art_bytes=max((len(c) for c in covers), default=0),
+        width=video[1] if video else 0,
+        height=video[2] if video else 0,
+    )
+
+
+def _probe_webm(handle: IO[bytes], path: Path, stat: os.stat_result) -> AudioFacts:
+    facts = read_webm(handle, stat.st_size)
+    return AudioFacts(
+        path=path,
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        format="webm",
+        mime="video/webm",
+        duration_ms=round(facts.duration_seconds * 1000),
+        bitrate=round(stat.st_size * 8 / facts.duration_seconds),
+        sample_rate=facts.sample_rate,
+        channels=facts.channels,
+        width=facts.width,
+        height=facts.height,
     )
 
 
@@ -273,11 +335,17 @@ def _hash_range(handle: IO[bytes], start: int, end: int, digest: Any) -> None:
 
 
 def audio_problems(episode: Episode) -> list[Diagnostic]:
-    """Warnings about how an episode's audio is encoded or tagged (never errors)."""
-    facts = episode.audio
+    """Warnings about how an episode's audio (and video) is encoded or tagged (never errors)."""
+    problems = _file_problems(episode, episode.audio)
+    if episode.other_media is not None:
+        problems += _file_problems(episode, episode.other_media.facts)
+    return problems
+
+
+def _file_problems(episode: Episode, facts: AudioFacts) -> list[Diagnostic]:
     if facts.path is None:
         return []
-    line, column = episode.positions.get("audio", (0, 0))
+    line, column = episode.positions.get("video" if facts.is_video else "audio", (0, 0))
     name = facts.path.name
     found: list[tuple[str, str, str]] = []
     if facts.sample_rate and facts.sample_rate not in COMMON_SAMPLE_RATES:
@@ -288,7 +356,7 @@ def audio_problems(episode: Episode) -> list[Diagnostic]:
                 "export at 44,100 or 48,000 Hz: some players resample badly or refuse other rates",
             )
         )
-    if facts.bitrate > MAX_BITRATE:
+    if facts.bitrate > MAX_BITRATE and not facts.is_video:
         found.append(
             (
                 "W182",
@@ -304,11 +372,12 @@ def audio_problems(episode: Episode) -> list[Diagnostic]:
                 "Apple's players mishandle very large tags; keep embedded art under 500 KB",
             )
         )
-    if facts.format == "m4a" and episode.chapters:
+    if facts.format in ("m4a", "mp4") and episode.chapters:
         found.append(
             (
                 "W184",
-                f"'{name}' is M4A: `gaepod tag` cannot write its chapters into the file",
+                f"'{name}' is {facts.format.upper()}: `gaepod tag` cannot write its chapters "
+                "into the file",
                 "the chapters still reach apps through the feed; use MP3 to embed them",
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from .episode import date_zone
 from .fields import DATETIME_FORMS, DateTimeError, parse_datetime
 from .load import Mapping, Scalar, read_document
 from .podcast import ShowContext, read_show
-from .vocab import AUDIO_TYPES
+from .probe import AudioProbeError, probe
+from .vocab import MEDIA_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,20 @@ def create_episode(
         raise GaepodError(f"{show / audio_rel} already exists; not overwriting audio")
     copied = None
     if audio is not None:
-        if suffix not in AUDIO_TYPES:
-            raise GaepodError(f"{audio}: unsupported audio type '{suffix}'; use MP3 or M4A")
+        if suffix not in MEDIA_SUFFIXES:
+            raise GaepodError(
+                f"{audio}: unsupported audio type '{suffix}'; use MP3 or M4A (or MP4/WebM video)"
+            )
         if not audio.is_file():
             raise GaepodError(f"{audio}: no such file")
         copied = show / audio_rel
         atomic_copy(audio, copied)
-    text = _episode_yaml(title, when, number, max(seasons, default=0) or None, audio_rel)
+    field = "audio"
+    if copied is not None and suffix in (".mp4", ".m4v", ".webm"):
+        with contextlib.suppress(AudioProbeError):  # `gaepod check` names what is wrong
+            field = "video" if probe(copied).is_video else "audio"
+    season = max(seasons, default=0) or None
+    text = _episode_yaml(title, when, number, season, audio_rel, field)
     atomic_write(target, text.encode())
     return NewEpisode(target, number, copied, when)
 
@@ -104,7 +113,7 @@ def _written_numbers(files: list[Path]) -> tuple[list[int], list[int]]:
 
 
 def _episode_yaml(
-    title: str, when: datetime, number: int, season: int | None, audio_rel: str
+    title: str, when: datetime, number: int, season: int | None, audio_rel: str, field: str
 ) -> str:
     season_line = f"season: {season}\n" if season else ""
     return (
@@ -113,7 +122,7 @@ def _episode_yaml(
         f"number: {number}\n"
         f"{season_line}"
         f"guid: {json.dumps(str(uuid.uuid4()))}  # never change this once published\n"
-        f"audio: {audio_rel}\n"
+        f"{field}: {audio_rel}\n"
         "draft: true  # remove this line when the episode is ready to publish\n"
         "explicit: false\n"
         "summary: One or two sentences for podcast apps.\n"

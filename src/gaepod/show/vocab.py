@@ -156,6 +156,25 @@ AUDIO_TYPES: dict[str, tuple[str, str]] = {
     ".mp4": ("m4a", "audio/mp4"),
 }
 
+# Video containers gaepod can probe, by file suffix (`.mp4` is video when it holds a
+# video track, else audio as above).
+VIDEO_TYPES: dict[str, tuple[str, str]] = {
+    ".mp4": ("mp4", "video/mp4"),
+    ".m4v": ("mp4", "video/x-m4v"),
+    ".webm": ("webm", "video/webm"),
+}
+MEDIA_SUFFIXES = frozenset(AUDIO_TYPES) | frozenset(VIDEO_TYPES)
+
+# The MIME type of media on another host (`audio_url:`), by the URL's suffix: the
+# audio types, and video (a URL ending in .mp4 stays audio/mp4, as it always was;
+# `type: video/mp4` says it is video).
+REMOTE_MEDIA_TYPES: dict[str, tuple[str, str]] = {
+    **AUDIO_TYPES,
+    ".m4v": ("mp4", "video/x-m4v"),
+    ".webm": ("webm", "video/webm"),
+    ".mov": ("mov", "video/quicktime"),
+}
+
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
 TRANSCRIPT_TYPES: dict[str, str] = {

@@ -29,6 +29,7 @@ from ..show.pages import ABOUT, ShowPage, page_groups, read_pages
 from .i18n import N_, locale_tag, translations
 from .meta import episode_jsonld, series_jsonld, share_links, transcript_text
 from .photos import PHOTO_VERSION, SIZES, photo_file, resized
+from .player import hosted_path
 from .search import SEARCH_PATH, search_index
 from .sides import Alternate, LanguageLink, SideLinks, primary, translation_groups
 from .theme import ASSETS, environment, static_files, template_fingerprint
@@ -42,7 +43,6 @@ from .views import (
     artwork_image,
     digest,
     markdown_html,
-    media_path,
 )
 
 PAGE_SIZE = 20  # episodes per archive/tag/guest page
@@ -263,9 +263,13 @@ def site_files(podcast: Podcast, now: datetime, theme: Path | None) -> list[tupl
         if art.source and art.public_path:
             files[art.public_path] = art.source
     for episode in podcast.published(now):
-        path = media_path(show, episode)
-        if path and episode.audio.path is not None:
-            files[unquote(path)] = episode.audio.path
+        media = [(episode.audio, episode.media_url)]
+        if episode.other_media is not None:
+            media.append((episode.other_media.facts, episode.other_media.media_url))
+        for facts, media_url in media:
+            path = hosted_path(show, facts, media_url)
+            if path and facts.path is not None:
+                files[unquote(path)] = facts.path
     for trailer in show.trailers:  # podcast:trailer files, published like the audio
         if trailer.source is not None and trailer.url.startswith(show.link):
             files[unquote(trailer.url[len(show.link) :])] = trailer.source

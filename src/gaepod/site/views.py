@@ -26,6 +26,7 @@ from ..show.notes import to_html, to_text, truncate
 from ..show.video import embed_url, watch_url, youtube_video_id
 from .i18n import N_, format_date
 from .photos import PhotoSet, photo_set
+from .player import Player, episode_files, main_player
 from .sides import language_name, primary
 
 RELATED_LIMIT = 4
@@ -167,15 +168,6 @@ def artwork_image(art: Artwork, alt: str) -> Image:
     return Image(src, art.url, alt, art.width, art.height)
 
 
-def media_path(show: Show, episode: Episode) -> str | None:
-    """The audio's path inside the site (percent-encoded) when it is hosted with the site."""
-    if episode.audio.path is None or not show.media_base_url.startswith(show.link):
-        return None
-    if not episode.media_url.startswith(show.link):
-        return None
-    return episode.media_url[len(show.link) :].split("?")[0].split("#")[0] or None
-
-
 def _player_clock(ms: int) -> str:
     seconds = ms // 1000
     hours, minutes, secs = seconds // 3600, seconds // 60 % 60, seconds % 60
@@ -261,12 +253,20 @@ class EpisodeView:
         return artwork_image(art, alt if episode.image else "")
 
     @cached_property
+    def files(self) -> tuple[Player, ...]:
+        """The download links: the enclosure, then the episode's other file."""
+        return episode_files(self._show, self.episode)
+
+    @cached_property
+    def player(self) -> Player:
+        """What the page plays (`<video>` for a video, else `<audio>`)."""
+        return main_player(self.files)
+
+    @property
     def audio_src(self) -> str:
-        """The player's and the download link's address: the site's own copy, unless
-        plays must go through the analytics prefix as the feed's downloads do."""
-        if self._show.analytics_prefix:
-            return self.episode.enclosure_url
-        return media_path(self._show, self.episode) or self.episode.enclosure_url
+        """The player's address: the site's own copy, unless plays must go through the
+        analytics prefix as the feed's downloads do."""
+        return self.player.src
 
     @cached_property
     def chapters(self) -> tuple[ChapterView, ...]:
