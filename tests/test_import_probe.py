@@ -131,7 +131,7 @@ def test_import_probe_on_the_command_line(scale_feed, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert re.search(
         r"probe: 22 lengths and 22 durations read over HTTP for 23 items \([\d,]+ KiB "
-        r"downloaded\); 1 item could not be read \(W260, lines \d+\)",
+        r"downloaded\); 1 item could not be read \(W260, line \d+\)",
         result.stdout,
     ), result.stdout
     assert "warning[W260]" in result.stderr

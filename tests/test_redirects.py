@@ -282,3 +282,41 @@ def test_redirect_from_may_be_one_address(make_show: ShowBuilder) -> None:
     assert report.check is not None and report.check.podcast is not None
     episode = next(e for e in report.check.podcast.episodes if e.number == 1)
     assert episode.redirect_from == ("https://old.example.org/one/",)
+
+
+def test_import_keeps_no_old_page_that_is_the_new_one_or_shared(tmp_path: Path) -> None:
+    """A show already published at gaepod's addresses needs no redirect; a <link> every
+    item shares is the show's site, not an episode's page."""
+    items = [
+        ("First Title", "https://site.example.org/episodes/0001-first-title/"),
+        ("Second Title", "https://site.example.org/2020/second/"),
+        ("Third Title", "https://site.example.org/shared/"),
+        ("Fourth Title", "https://site.example.org/shared/"),
+    ]
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Show</title>'
+        "<link>https://site.example.org/</link><description>A show</description>"
+        + "".join(
+            f"<item><title>{title}</title><guid>g{n}</guid><link>{link}</link>"
+            f"<pubDate>Mon, 0{n + 1} Jun 2020 10:00:00 +0000</pubDate>"
+            f'<enclosure url="https://cdn.example.org/{n}.mp3" length="100" type="audio/mpeg"/>'
+            "</item>"
+            for n, (title, link) in enumerate(items)
+        )
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    report = import_feed(str(feed), tmp_path / "show", now=NOW)
+    kept = {
+        path.name: "redirect_from" in path.read_text(encoding="utf-8")
+        for path in (tmp_path / "show").glob("0*.yaml")
+    }
+    assert kept == {
+        "0001-first-title.yaml": False,
+        "0002-second-title.yaml": True,
+        "0003-third-title.yaml": False,
+        "0004-fourth-title.yaml": False,
+    }
+    [shared] = [d for d in report.warnings if d.code == "W259"]
+    assert "2 items" in shared.message and "/shared/" in shared.message

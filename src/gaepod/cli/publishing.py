@@ -80,7 +80,8 @@ def check(
     """Validate podcast.yaml and every episode; list all problems with file:line.
 
     Writes nothing. Exit 0 when the show can be published, 1 when not. With
-    --remote, also what podcast apps find at the show's public addresses.
+    --remote, also what podcast apps find at the show's public addresses: every
+    feed's feed_url, or the live feed at URL, compared with the one in --out.
 
     Example: gaepod check --show episodes --strict
 

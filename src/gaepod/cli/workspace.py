@@ -208,7 +208,8 @@ def import_(
 
     terminal = Terminal()
     try:
-        with status(terminal, enabled=not quiet, verb="reading") as (_step, progress):
+        with status(terminal, enabled=not quiet, verb="reading") as (step, progress):
+            step(f"importing {source}")
             report = import_feed(source, show, now=now, force=force, probe=probe, progress=progress)
     except GaepodError as error:
         fail(terminal, error, quiet)
@@ -241,7 +242,7 @@ def probe_summary(probe: ProbeSummary) -> str:
     if probe.failed:
         lines = ", ".join(str(d.line) for d in probe.failed[:5])
         more = ", ..." if len(probe.failed) > 5 else ""
-        text += (
-            f"; {plural(len(probe.failed), 'item')} could not be read (W260, lines {lines}{more})"
-        )
+        where = "line" if len(probe.failed) == 1 else "lines"
+        failed = plural(len(probe.failed), "item")
+        text += f"; {failed} could not be read (W260, {where} {lines}{more})"
     return text

@@ -27,6 +27,7 @@ from ..fsio import atomic_write
 from ..paths import slugify
 from ..show.check import check_show, episode_files
 from ..show.podcast import SHOW_FILE
+from ..show.redirects import same_address
 from ..state import show_lock
 from .episode import EpisodeDraft, Tally, read_item
 from .probing import ProbeSummary, Progress, probe_drafts
@@ -286,6 +287,12 @@ def _files(show: ShowDraft, drafts: list[EpisodeDraft], source: str) -> dict[str
     for number, draft in enumerate(ordered, start=1):
         assert draft.date is not None
         name = f"{number:0{width}d}-{slugify(draft.title) or 'episode'}.yaml"
+        page = f"{show.link}episodes/{name.removesuffix('.yaml')}/"
+        old_pages = [u for u in draft.fields.get("redirect_from", []) if not same_address(u, page)]
+        if old_pages:  # the old page at the very address of the new one needs no redirect
+            draft.fields["redirect_from"] = old_pages
+        else:
+            draft.fields.pop("redirect_from", None)
         fields: dict[str, Any] = {
             "title": draft.title,
             "date": draft.date.isoformat(),
