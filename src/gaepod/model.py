@@ -97,6 +97,8 @@ class AlternateEnclosure:
     codecs: str | None = None
     is_default: bool = False
     integrity: tuple[str, str] | None = None
+    path: Path | None = None  # a local file (episode `alternate_enclosures`), published
+    media_url: str | None = None  # where that file is served (no analytics prefix)
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,7 @@ def _remember_episode(
         episode.transcript.source if episode.transcript else None,
         *(c.image.source for c in episode.chapters if c.image),
         *(g.photo.source for g in episode.guests if g.photo),
+        *(a.path for a in episode.alternate_enclosures),
     ]
     cache.remember(path, context_key, deps, episode=episode, diagnostics=diagnostics, digest=digest)
 

@@ -27,6 +27,7 @@ from ..paths import (
     slugify,
     url_join,
 )
+from .alternates import read_alternates
 from .artwork import read_artwork
 from .delivery import with_prefix
 from .episode20 import EPISODE_FIELDS_20, read_episode_20
@@ -48,7 +49,7 @@ EPISODE_FIELDS = (
     "language", "slug", "transcript", "chapters_url", "translation_of", "redirect_from",
     "platforms",
     *REMOTE_AUDIO_FIELDS,
-    *EPISODE_FIELDS_20,
+    *EPISODE_FIELDS_20, "alternate_enclosures",
 )  # fmt: skip
 CHAPTER_FIELDS = ("start", "title", "url", "image")
 DESCRIPTION_LIMIT = 4000  # bytes Apple shows of <description>
@@ -197,6 +198,10 @@ def _read_fields(
     place = (path.parent, show.root, show.link)
     guests = read_people(reader, doc.get("guests"), "guests", "guest", place, read_platforms)
     namespace = read_episode_20(reader, doc, audio)  # Podcasting 2.0
+    alternates = read_alternates(
+        reader, doc.get("alternate_enclosures"), path.parent, show.root,
+        show.media_base_url, show.analytics_prefix,
+    )  # fmt: skip
     if None in (title, date, audio, enclosure_url, slug):
         return None
     assert title and date and audio and enclosure_url and slug
@@ -231,6 +236,7 @@ def _read_fields(
         platforms=tuple(platforms),
         other_media=other_media,
         positions=positions,
+        alternate_enclosures=tuple(alternates),
         **namespace,
     )
 

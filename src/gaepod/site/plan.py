@@ -270,6 +270,10 @@ def site_files(podcast: Podcast, now: datetime, theme: Path | None) -> list[tupl
             path = hosted_path(show, facts, media_url)
             if path and facts.path is not None:
                 files[unquote(path)] = facts.path
+        for alternate in episode.alternate_enclosures:  # other renditions, beside it
+            hosted = alternate.media_url or ""
+            if alternate.path is not None and hosted.startswith(show.link):
+                files[unquote(hosted[len(show.link) :])] = alternate.path
     for trailer in show.trailers:  # podcast:trailer files, published like the audio
         if trailer.source is not None and trailer.url.startswith(show.link):
             files[unquote(trailer.url[len(show.link) :])] = trailer.source
