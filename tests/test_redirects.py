@@ -4,8 +4,10 @@ reads the field strictly, and nothing the site or the host owns is replaced."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import subprocess
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,8 +17,17 @@ import feedparser
 import podcastparser
 import pytest
 
-from conftest import REPO, ShowBuilder, episode_yaml, publish_feed, publish_site, run_check
+from conftest import (
+    REPO,
+    SHOW_YAML,
+    ShowBuilder,
+    episode_yaml,
+    publish_feed,
+    publish_site,
+    run_check,
+)
 from gaepod.importer.feed_import import import_feed
+from site_tools import CHROMIUM_ARGS, chromium_path, missing_tool, serve, vnu_command
 
 RTVE = REPO / "tests" / "fixtures" / "realfeeds" / "rtve-tiempo-de-valientes.xml"
 PODBEAN = REPO / "tests" / "fixtures" / "realfeeds" / "podbean-javascript-air.xml"
@@ -320,3 +331,39 @@ def test_import_keeps_no_old_page_that_is_the_new_one_or_shared(tmp_path: Path) 
     }
     [shared] = [d for d in report.warnings if d.code == "W259"]
     assert "2 items" in shared.message and "/shared/" in shared.message
+
+
+def test_a_browser_at_an_old_address_lands_on_the_new_page(
+    make_show: ShowBuilder, tmp_path: Path
+) -> None:
+    """Real chromium follows the meta refresh; the page is valid HTML (Nu checker)."""
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_tool("playwright (pip install -e '.[test]')")
+    out = tmp_path / "public"
+    out.mkdir()
+    with serve(out) as base:
+        files = {"001-episode.yaml": episode_yaml(1, redirect_from="/2019/05/old-one/")}
+        show_yaml = SHOW_YAML.replace("https://show.example.org/", base)
+        publish_site(make_show(2, files=files, show_yaml=show_yaml), out)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(base + "2019/05/old-one/")
+                page.wait_for_url(base + "episodes/001-episode/", timeout=10_000)
+                assert "Guest 1" in page.title()
+            finally:
+                browser.close()
+    moved = out / "2019" / "05" / "old-one" / "index.html"
+    result = subprocess.run(
+        [*vnu_command(), "--format", "json", str(moved)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    assert [m for m in messages if m["type"] in ("error", "non-document-error")] == []
+    assert result.returncode == 0
