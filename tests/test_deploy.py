@@ -789,9 +789,13 @@ def test_rsync_sends_only_what_changed_feeds_last_removals_after(
     show, out = site
     target = tmp_path / "www"
     to = f"rsync:{target}"
+    target.mkdir()
+    target.chmod(0o775)  # the host's own choice for the web root: kept
     deploy(DeployOptions(show=show, out=out, to=to, ping=False))
     assert tree(target) == tree(out)
     assert {p.stat().st_mode & 0o777 for p in target.rglob("*") if p.is_file()} == {0o644}
+    assert {p.stat().st_mode & 0o777 for p in target.rglob("*") if p.is_dir()} == {0o755}
+    assert target.stat().st_mode & 0o777 == 0o775
     runs = rsync_runs(rsync_log)
     assert [run["names"] for run in runs][-1] == ["feed.xml"]  # the last run: the feed
     assert "audio/001.mp3" in runs[0]["names"] and "index.html" in runs[1]["names"]
@@ -921,3 +925,26 @@ def test_a_deploy_waits_for_the_lock_or_exits_3(site: tuple[Path, Path], tmp_pat
         result = CliRunner().invoke(app, [*args, "--no-wait", "--no-ping"])
     assert result.exit_code == 3, result.output
     assert not (tmp_path / "www").exists()
+
+
+@pytest.mark.parametrize(
+    ("blocks", "indexed"),
+    [
+        ("block_platforms: all\n", False),
+        ("block_platforms: all\nallow_platforms: [podcastindex]\n", True),
+        ("block_platforms: [podcastindex]\n", False),
+        ("block_platforms: [spotify]\n", True),
+        ("block: true\n", True),  # Apple's block is Apple's: the Index still hears of it
+    ],
+)
+def test_a_show_blocked_from_the_index_is_not_announced_to_it(
+    make_show, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blocks: str, indexed: bool
+) -> None:  # type: ignore[no-untyped-def]
+    with recorder() as index, recorder() as hub:
+        monkeypatch.setenv("GAEPOD_PODCAST_INDEX_URL", index.url)
+        show = make_show(episodes=1, show_yaml=SHOW + f"websub_hubs: [{hub.url}]\n" + blocks)
+        out = tmp_path / "public"
+        published(show, out)
+        to_folder(show, out, tmp_path / "www")
+        assert len(index.hits) == int(indexed)
+        assert len(hub.hits) == 1  # a hub serves the feed's own subscribers

@@ -23,10 +23,8 @@ PODCAST_INDEX_URL = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
 PODCAST_INDEX_ENV = "GAEPOD_PODCAST_INDEX_URL"  # another pubnotify address (a test's server)
 TIMEOUT_SECONDS = 10.0
 _ATOM = "{http://www.w3.org/2005/Atom}"
-_BLOCKS = {
-    "{http://www.itunes.com/dtds/podcast-1.0.dtd}block",
-    "{https://podcastindex.org/namespace/1.0}block",
-}
+_BLOCK = "{https://podcastindex.org/namespace/1.0}block"
+INDEX_ID = "podcastindex"  # the Podcast Index's name in podcast:block id=
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class FeedLinks:
 
     url: str | None  # atom:link rel="self"
     hubs: tuple[str, ...] = ()
-    is_blocked: bool = False  # itunes:block / podcast:block: kept out of directories
+    is_blocked: bool = False  # podcast:block for every service, or for the Podcast Index
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def feed_links(path: Path) -> FeedLinks:
 
     url: str | None = None
     hubs: list[str] = []
-    blocked = False
+    blocks: dict[str | None, bool] = {}
     depth = 0
     for event, element in etree.iterparse(
         str(path), events=("start", "end"), resolve_entities=False, no_network=True
@@ -96,8 +94,10 @@ def feed_links(path: Path) -> FeedLinks:
                 url = href
             elif rel == "hub" and href and href not in hubs:
                 hubs.append(href)
-        elif element.tag in _BLOCKS and (element.text or "").strip().lower() == "yes":
-            blocked = True
+        elif element.tag == _BLOCK:
+            blocks[element.get("id")] = (element.text or "").strip().lower() == "yes"
+    # A block naming the Index overrides one for every service (`no` makes an exception).
+    blocked = blocks.get(INDEX_ID, blocks.get(None, False))
     return FeedLinks(url, tuple(hubs), blocked)
 
 

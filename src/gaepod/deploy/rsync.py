@@ -73,7 +73,9 @@ class RsyncTarget:
         # --checksum: a listed file whose size did not change is compared by content, not
         # by its time (whole seconds to rsync: a re-tag within the second would be
         # missed), so a file sent by a deploy that was cut off is skipped next time.
-        args = ["--checksum", "--times", "--perms", "--chmod=D755,F644"]
+        # --no-implied-dirs: folders already there keep their own permissions; new ones
+        # are made as needed.
+        args = ["--checksum", "--times", "--perms", "--chmod=D755,F644", "--no-implied-dirs"]
         self._run(args, names, f"{self.out}/", f"send {len(names)} files")
         for file in files:
             done(file)

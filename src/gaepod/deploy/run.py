@@ -228,7 +228,8 @@ def _transfer(
         tick(relpath)
 
     try:
-        step(f"uploading {len(report.planned):,} files")
+        if report.planned:
+            step(f"uploading {len(report.planned):,} files")
         for phase in (0, 1, 2):  # audio and assets, pages, feeds
             batch = [f for f in report.planned if f.kind.phase == phase]
             if batch:
