@@ -948,3 +948,23 @@ def test_a_show_blocked_from_the_index_is_not_announced_to_it(
         to_folder(show, out, tmp_path / "www")
         assert len(index.hits) == int(indexed)
         assert len(hub.hits) == 1  # a hub serves the feed's own subscribers
+
+
+def test_a_hub_that_never_answers_times_out() -> None:
+    import time
+
+    from gaepod.deploy.ping import Ping, send
+
+    with recorder() as silent, recorder(204) as quick:
+        silent.hold = True
+        started = time.monotonic()
+        slow, fast = send(
+            [
+                Ping("websub", silent.url, "https://x/feed.xml"),
+                Ping("websub", quick.url, "https://x/feed.xml"),
+            ],
+            timeout=0.5,
+        )
+        assert time.monotonic() - started < 5
+        assert not slow.ok and "timed out" in (slow.error or "")
+        assert fast.ok and fast.status == 204
