@@ -185,3 +185,19 @@ def test_check_remote_on_a_terminal(live) -> None:
     run = on_terminal("check", "--show", str(show), "--remote", "--out", str(out), cwd=out.parent)
     assert run.code == 0, run.text
     assert "live:" in run.text and "Traceback" not in run.text
+
+
+def test_a_redirected_enclosure_is_reported_and_asked_once_through_the_redirect(live) -> None:
+    show, out, server = live
+    server.files["/cdn/001.mp3"] = server.files["/audio/001.mp3"]
+    server.files["/audio/001.mp3"] = Served(b"", redirect="/cdn/001.mp3")
+    report = run_live(show, out)
+    [moved] = report.diagnostics
+    assert moved.code == "W611" and "Guest 1" in moved.message and "/cdn/001.mp3" in moved.message
+    assert moved.line == item_line(server, "Guest 1")
+    asked = [(m, p, r) for m, p, r in server.requests if p in ("/audio/001.mp3", "/cdn/001.mp3")]
+    assert asked == [
+        ("HEAD", "/audio/001.mp3", ""),
+        ("HEAD", "/cdn/001.mp3", ""),
+        ("GET", "/cdn/001.mp3", "bytes=0-1"),
+    ]

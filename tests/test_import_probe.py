@@ -184,5 +184,6 @@ def test_range_reader_reads_each_block_once_and_follows_redirects() -> None:
         assert reader.read(4) == data[3:7]
         assert reader.seek(0, 2) == len(data)
         assert reader.requests == 2 and reader.redirects == [(301, server.url("/new.bin"))]
+        assert [path for _m, path, _r in server.requests].count("/old.bin") == 1
         ranges = [wanted for _m, path, wanted in server.requests if path == "/new.bin"]
         assert ranges == [f"bytes=0-{BLOCK - 1}", f"bytes={BLOCK}-{2 * BLOCK - 1}"]

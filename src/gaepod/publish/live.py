@@ -405,8 +405,9 @@ def _enclosure_problems(probe: _Probe, head: Answer, timeout: float) -> list[tup
             )
         )
     try:
+        # Asked where HEAD's redirects ended: an analytics prefix counts every request.
         ranged, response = request(
-            probe.url, headers={"Range": "bytes=0-1"}, timeout=timeout, stream=True
+            head.url or probe.url, headers={"Range": "bytes=0-1"}, timeout=timeout, stream=True
         )
         try:
             first = response.read(3) if ranged.status == 206 else b""

@@ -202,7 +202,9 @@ class RangeReader(io.RawIOBase):
             stream=True,
         )
         self.requests += 1
-        self.redirects = self.redirects or answer.redirects
+        if answer.redirects:  # ask the end of the chain from now on: an analytics prefix
+            self.redirects = self.redirects or answer.redirects  # counts each request
+            self.url = answer.url
         if answer.status == 206:
             try:
                 data = response.read(BLOCK + 1)
@@ -282,7 +284,8 @@ def probe_remote(
             raise RemoteError(f"the server answered {answer.status} to HEAD")
     if not duration and facts.length is not None:
         return facts
-    reader = RangeReader(url, budget=budget, timeout=timeout)
+    # Where HEAD's redirects ended: an analytics prefix in front would count each request.
+    reader = RangeReader(facts.final_url, budget=budget, timeout=timeout)
     try:
         if duration:
             facts.duration_ms = _duration(reader)
