@@ -131,6 +131,9 @@ def test_a_live_feed_that_is_not_the_local_one(live) -> None:
     found = by_code(report.diagnostics)
     [not_live] = found["E606"]  # the newest episode is only in the local feed
     assert "Guest 4" in not_live.message and not_live.path == out / "feed.xml"
+    local_lines = (out / "feed.xml").read_text().splitlines()
+    assert local_lines[not_live.line - 1].strip().startswith("<item")
+    assert "Guest 4" in "".join(local_lines[not_live.line - 1 : not_live.line + 3])
     [differs] = found["E608"]
     assert "Guest 3" in differs.message and "length: live '12345'" in differs.message
     assert differs.line == item_line(server, "Guest 3")

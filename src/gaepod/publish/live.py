@@ -217,12 +217,10 @@ def _check_feed(
         return probes
     check.is_same = local == answer.body
     if not check.is_same:
-        _compare(
-            compare_feeds(feed_facts(answer.body), feed_facts(local), check.local),
-            items,
-            local_path,
-            findings,
-        )
+        local_root = _parse(local)
+        local_items = _items(local_root)[0] if local_root is not None else {}
+        diff = compare_feeds(feed_facts(answer.body), feed_facts(local), check.local)
+        _compare(diff, items, local_items, local_path, findings)
     return probes
 
 
@@ -276,7 +274,15 @@ def _items(root: Any) -> tuple[dict[str, _Item], list[_Probe]]:
     return items, probes
 
 
-def _compare(diff: Any, items: dict[str, _Item], local_path: Path, findings: _Findings) -> None:
+def _compare(
+    diff: Any,
+    items: dict[str, _Item],
+    local_items: dict[str, _Item],
+    local_path: Path,
+    findings: _Findings,
+) -> None:
+    """Diagnostics for what `diff` (live -> local) lists: at the live feed's items, and
+    at the local feed's for an item only it has."""
     hint = "deploy the last build (gaepod deploy), or build again if the live feed is right"
     for change in diff.show:
         findings.add(0, "E605", f"the show's {_live_and_local(change)}", hint)
@@ -284,7 +290,7 @@ def _compare(diff: Any, items: dict[str, _Item], local_path: Path, findings: _Fi
         findings.report.diagnostics.append(
             Diagnostic(
                 local_path,
-                0,
+                _line(local_items, facts),
                 0,
                 "E606",
                 f"'{facts.title}' ({facts.guid}) is in the local feed but not in the live one",
