@@ -910,6 +910,11 @@ def test_full_uploads_everything_again(site: tuple[Path, Path], tmp_path: Path) 
     target = tmp_path / "www"
     to_folder(show, out, target, ping=False)
     (target / "index.html").write_text("changed on the server by hand")
+    (target / "audio" / "002.mp3").unlink()  # and one file deleted there
+    fixed = to_folder(show, out, target, ping=False)
+    assert fixed.uploaded == ["audio/002.mp3", "index.html"]  # sizes tell, for a folder
+    original = (out / "about" / "index.html").read_bytes()
+    (target / "about" / "index.html").write_bytes(original.upper())  # the same size
     assert to_folder(show, out, target, ping=False).uploaded == []  # the record trusts itself
     again = to_folder(show, out, target, ping=False, full=True)
     assert sorted(again.uploaded) == sorted(tree(out))

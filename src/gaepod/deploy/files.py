@@ -15,7 +15,7 @@ import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..fsio import output_name
 from ..state import Stamp, stamp_of
@@ -93,29 +93,36 @@ _SITE_ASSETS = {".css", ".js", ".mjs", ".woff", ".woff2"}
 @dataclass(frozen=True)
 class LocalFile:
     relpath: str  # inside the output folder and on the target, '/'-separated
-    path: Path
+    name: str  # the file in the output folder (a plain string: a Path each costs)
     size: int
     sha256: str
     kind: Kind
     content_type: str
     cache_control: str
 
+    @property
+    def path(self) -> Path:
+        return Path(self.name)
+
+
+def _suffix(relpath: str) -> str:
+    return os.path.splitext(relpath)[1].lower()
+
 
 def content_type(relpath: str, kind: Kind) -> str:
     if kind is Kind.FEED:
         return FEED_TYPE
-    path = PurePosixPath(relpath)
-    suffix = path.suffix.lower()
+    suffix = _suffix(relpath)
     return (
         MEDIA_TYPES.get(suffix)
         or OTHER_TYPES.get(suffix)
-        or NAMED_TYPES.get(path.name)
+        or NAMED_TYPES.get(relpath.rpartition("/")[2])
         or "application/octet-stream"
     )
 
 
 def cache_control(relpath: str, kind: Kind) -> str:
-    suffix = PurePosixPath(relpath).suffix.lower()
+    suffix = _suffix(relpath)
     if kind is Kind.AUDIO or suffix in _IMAGES:
         return LONG_CACHE
     if kind is Kind.ASSET:
@@ -123,23 +130,24 @@ def cache_control(relpath: str, kind: Kind) -> str:
     return SHORT_CACHE
 
 
-def kind_of(relpath: str, stage: str, path: Path) -> Kind:
-    """`stage`: the build stage that published the file (publish.manifest)."""
-    suffix = PurePosixPath(relpath).suffix.lower()
+def kind_of(relpath: str, stage: str, name: str) -> Kind:
+    """`stage`: the build stage that published the file (publish.manifest); `name`: the
+    file itself."""
+    suffix = _suffix(relpath)
     if suffix in MEDIA_TYPES:
         return Kind.AUDIO
-    if suffix == ".xml" and _is_rss(path):
+    if suffix == ".xml" and _is_rss(name):
         return Kind.FEED
     if suffix in _IMAGES or suffix in _SITE_ASSETS or stage != "site":
         return Kind.ASSET  # what the feed points to: chapters, transcripts
     return Kind.PAGE
 
 
-def _is_rss(path: Path) -> bool:
+def _is_rss(name: str) -> bool:
     """A feed (feed.xml, es/feed.xml, a private feed...), told from the sitemap by its
     root element."""
     try:
-        with path.open("rb") as handle:
+        with open(name, "rb") as handle:
             head = handle.read(1024)
     except OSError:
         return False
@@ -163,18 +171,17 @@ def local_files(out: Path, published: Mapping[str, str], hashes: HashCache) -> l
             st = os.lstat(name)
         except OSError:
             continue
-        if not stat.S_ISREG(st.st_mode) or _through_link(out, relpath, links):
+        if not stat.S_ISREG(st.st_mode) or _through_link(root, relpath, links):
             continue
         now = stamp_of(st)
         known = hashes.get(relpath)
         digest = known[1] if known is not None and known[0] == now else _sha256(name)
         hashes[relpath] = (now, digest)
-        path = Path(name)
-        kind = kind_of(relpath, published[relpath], path)
+        kind = kind_of(relpath, published[relpath], name)
         files.append(
             LocalFile(
                 relpath,
-                path,
+                name,
                 st.st_size,
                 digest,
                 kind,
@@ -186,12 +193,13 @@ def local_files(out: Path, published: Mapping[str, str], hashes: HashCache) -> l
     return files
 
 
-def _through_link(out: Path, relpath: str, known: dict[str, bool]) -> bool:
+def _through_link(root: str, relpath: str, known: dict[str, bool]) -> bool:
     folder = relpath.rpartition("/")[0]
     if not folder:
         return False
     if folder not in known:
-        known[folder] = _through_link(out, folder, known) or (out / folder).is_symlink()
+        is_link = os.path.islink(os.path.join(root, folder))
+        known[folder] = is_link or _through_link(root, folder, known)
     return known[folder]
 
 

@@ -25,7 +25,7 @@ from ..show.podcast import read_show
 from ..state import show_lock
 from .files import Kind, LocalFile, local_files
 from .record import TargetRecord, load_record
-from .targets import open_target
+from .targets import local_root, missing_on, open_target
 
 if TYPE_CHECKING:
     from .ping import Ping, PingPlan
@@ -145,8 +145,14 @@ def _deploy(
     files = local_files(out, published, record.hashes)
     present = {f.relpath for f in files}
     record.hashes = {r: h for r, h in record.hashes.items() if r in present}
+    chosen = {f.relpath for f in files if options.full or record.files.get(f.relpath) != f.sha256}
+    root = local_root(target)
+    if root is not None and root.is_dir():  # what was removed or replaced there by hand
+        chosen |= {
+            f.relpath for f in missing_on(root, [f for f in files if f.relpath not in chosen])
+        }
     for file in files:
-        if options.full or record.files.get(file.relpath) != file.sha256:
+        if file.relpath in chosen:
             report.planned.append(file)
         else:
             report.unchanged += 1

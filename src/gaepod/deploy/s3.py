@@ -89,7 +89,7 @@ class S3Target:
         extra = {"ContentType": file.content_type, "CacheControl": file.cache_control}
         try:
             self.client.upload_file(
-                str(file.path),
+                file.name,
                 self.bucket,
                 self.key(file.relpath),
                 ExtraArgs=extra,

@@ -9,13 +9,15 @@ last) left as it was. S3 (s3.py) and rsync (rsync.py) are imported only when use
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from ..cleanup import remove_stale, sweep_temp_files
 from ..errors import OutputError, UsageError
-from ..fsio import StagedWrites, output_path
+from ..fsio import StagedWrites, output_name, output_path
 from ..model import DeployTarget
 from .files import LocalFile
 
@@ -62,6 +64,29 @@ def _folder(target: DeployTarget, out: Path, show: Path) -> Path:
     if resolved.exists() and not resolved.is_dir():
         raise UsageError(f"the deploy folder {folder} exists and is not a folder")
     return resolved
+
+
+def local_root(target: DeployTarget) -> Path | None:
+    """The target's folder when it is on this machine (a folder, a local rsync path)."""
+    if target.kind == "folder" or (target.kind == "rsync" and target.location.startswith("/")):
+        return Path(target.location)
+    return None
+
+
+def missing_on(root: Path, files: Sequence[LocalFile]) -> list[LocalFile]:
+    """Of `files`, those a local target does not hold at their size (deleted or changed
+    there by hand since): one stat each, so that they go up again."""
+    missing = []
+    folder = str(root)
+    for file in files:
+        try:
+            st = os.lstat(output_name(folder, file.relpath))
+        except OSError:
+            missing.append(file)
+            continue
+        if not stat.S_ISREG(st.st_mode) or st.st_size != file.size:
+            missing.append(file)
+    return missing
 
 
 BATCH = 64  # files made durable together: two syncs for them instead of two each
