@@ -188,6 +188,22 @@ def test_a_chapter_mark_on_the_timeline_seeks(browser, base_url) -> None:
         watched.close()
 
 
+def test_a_highlight_plays_to_its_end_and_stops(browser, base_url) -> None:
+    watched = opened(browser, base_url + EPISODE)
+    try:
+        page = watched.page
+        highlight = page.locator("a[data-seek='player']")
+        assert highlight.get_attribute("href") == "../../audio/001.mp3#t=20,22"
+        highlight.click()
+        page.wait_for_function(f"!{PLAYER}.paused")
+        page.wait_for_function(f"{PLAYER}.paused", timeout=10_000)
+        assert 21.9 <= page.evaluate(f"{PLAYER}.currentTime") < 23
+        assert page.url == base_url + EPISODE
+        assert watched.errors == []
+    finally:
+        watched.close()
+
+
 def test_reloading_resumes_where_the_listener_left_off(browser, base_url) -> None:
     watched = opened(browser, base_url + EPISODE)
     try:

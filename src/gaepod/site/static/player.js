@@ -3,8 +3,9 @@
    back 15 s and forward 30 s, speed, a timeline with chapter marks and the current
    chapter's title, elapsed and remaining time, resume where the listener left off
    (per episode, in localStorage, forgotten near the end), keyboard shortcuts and the
-   lock screen's controls (Media Session). Chapter links (<a data-start>) and page
-   addresses ending in #t=SECONDS (or #t=1:02:03) seek it. Every sentence it writes
+   lock screen's controls (Media Session). Chapter links (<a data-start data-player>),
+   highlights (<a data-start data-seek href="...#t=START,END">, played to their end)
+   and page addresses ending in #t=SECONDS (or #t=1:02:03) seek it. Every sentence it writes
    comes from the page (data-messages, in the page's language); nothing it reads from
    the page becomes markup. */
 (function () {
@@ -159,6 +160,7 @@
     var lastSaved = -Infinity;
     var shownChapter = -2;
     var target = NaN; // a position asked for before the audio's metadata was there
+    var stopAt = NaN; // where a highlight ends
     var player;
 
     function text(name) {
@@ -349,7 +351,11 @@
       play: function () {
         startPlaying(audio);
       },
+      stopAt: function (time) {
+        stopAt = time > 0 ? time : NaN;
+      },
       seekTo: function (time) {
+        stopAt = NaN; // the listener went elsewhere: no highlight to stop at
         var d = duration();
         var to = Math.max(0, d ? Math.min(time, d) : time);
         if (audio.readyState < 1) {
@@ -454,6 +460,10 @@
       remember(true);
     });
     audio.addEventListener("timeupdate", function () {
+      if (audio.currentTime >= stopAt) {
+        stopAt = NaN;
+        audio.pause();
+      }
       showTime(audio.currentTime);
       remember(false);
     });
@@ -527,9 +537,12 @@
     }
     event.preventDefault();
     var player = playerOf(audio);
+    // A moment with an end (a highlight: #t=START,END) plays until that end.
+    var range = /#t=[^,&]+,([^&]+)/.exec(link.getAttribute("href") || "");
     if (player) {
       active = player;
       player.seekTo(start);
+      player.stopAt(range ? seconds(range[1]) : NaN);
       player.play();
     } else {
       audio.currentTime = start;
