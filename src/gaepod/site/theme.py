@@ -13,10 +13,12 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
+    PrefixLoader,
     StrictUndefined,
     select_autoescape,
 )
@@ -66,7 +68,12 @@ def environment(
     templates are kept between runs (Jinja2's bytecode cache, checked against each
     template's source): compiling them is a tenth of a one-episode build otherwise.
     """
-    loaders = [FileSystemLoader(str(TEMPLATES))]
+    # "gaepod/episode.html" is always the package's own: a theme's episode.html can extend
+    # it and replace one block ({% extends "gaepod/episode.html" %}).
+    loaders: list[BaseLoader] = [
+        FileSystemLoader(str(TEMPLATES)),
+        PrefixLoader({"gaepod": FileSystemLoader(str(TEMPLATES))}),
+    ]
     if theme is not None and (theme / "templates").is_dir():
         loaders.insert(0, FileSystemLoader(str(theme / "templates")))
     bytecode_cache = _CompiledTemplates(str(compiled)) if compiled is not None else None
