@@ -15,7 +15,7 @@ import feedparser
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SHOW_YAML, ShowBuilder, publish_site
+from conftest import SHOW_YAML, ShowBuilder, episode_yaml, publish_site, run_check
 from gaepod.cli import app
 from gaepod.errors import Diagnostic
 from gaepod.publish.live import WORKERS, RemoteOptions, check_remote
@@ -204,3 +204,25 @@ def test_a_redirected_enclosure_is_reported_and_asked_once_through_the_redirect(
         ("HEAD", "/cdn/001.mp3", ""),
         ("GET", "/cdn/001.mp3", "bytes=0-1"),
     ]
+
+
+def test_old_addresses_must_lead_to_their_episode_pages(live) -> None:
+    show, out, server = live
+    server.files["/old/one/"] = Served(b"", redirect="/episodes/001-episode/")
+    server.files["/old/two/"] = Served(b"", status=404)
+    server.files["/old/three/"] = Served(b"", redirect="/")
+    for n, old in ((1, "/old/one/"), (2, "/old/two/"), (3, "/old/three/")):
+        path = show / f"00{n}-episode.yaml"
+        path.write_text(episode_yaml(n, redirect_from=server.url(old)), encoding="utf-8")
+    check = run_check(show).check
+    assert check is not None and check.podcast is not None
+    podcast = check.podcast
+    options = RemoteOptions(show=show, out=out, timeout=5.0)
+    report = check_remote(options, podcast.show, podcast=podcast)
+    old = [d for d in report.diagnostics if d.code == "W620"]
+    assert sorted(d.path.name for d in old) == ["002-episode.yaml", "003-episode.yaml"]
+    lines = (show / "002-episode.yaml").read_text().splitlines()
+    assert all(lines[d.line - 1].startswith("redirect_from:") for d in old)
+    assert "answers 404" in old[0].message and "Guest 2" in old[0].message
+    assert f"ends at {server.base}/ (200)" in old[1].message
+    assert report.checked["old address"] == 3 and not report.errors

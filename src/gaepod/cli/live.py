@@ -23,7 +23,8 @@ def run_live(
     from ..publish.live import RemoteOptions, check_remote
     from ..show.podcast import read_show
 
-    show = report.check.podcast.show if report.check and report.check.podcast else None
+    podcast = report.check.podcast if report.check else None
+    show = podcast.show if podcast is not None else None
     if show is None:
         show = read_show(report.options.show)[0]
     if show is None and url is None:
@@ -35,7 +36,7 @@ def run_live(
     options = RemoteOptions(show=report.options.show, out=out, url=url, timeout=timeout)
     with status(terminal, enabled=not quiet, verb="checking") as (step, progress):
         step("fetching the live feed")
-        return check_remote(options, show, progress)
+        return check_remote(options, show, progress, podcast, report.options.moment())
 
 
 def live_summary(live: RemoteReport) -> str:
@@ -45,10 +46,10 @@ def live_summary(live: RemoteReport) -> str:
         f"({plural(f.items, 'item')})"
         for f in live.feeds
     )
-    asked = ", ".join(
-        plural(live.checked[kind], noun)
-        for kind, noun in (("enclosure", "enclosure"), ("page", "page"), ("image", "image"))
-        if live.checked[kind]
-    )
+    kinds = ("enclosure", "page", "image")
+    asked = ", ".join(plural(live.checked[k], k) for k in kinds if live.checked[k])
+    old = live.checked["old address"]
+    if old:
+        asked += f"{', ' if asked else ''}{old:,} old address{'es' * (old != 1)}"
     warned = f", {plural(len(live.warnings), 'warning')}" if live.warnings else ""
     return f"live: {feeds}; {asked or 'nothing else'} checked{warned} ({live.seconds:.1f} s)"

@@ -18,19 +18,21 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import Diagnostic, Severity
-from ..model import Show
+from ..model import Podcast, Show
 from ..show.feeds import show_feeds
-from ..show.remote import TIMEOUT_SECONDS, Answer, RemoteError, content_length, request
+from ..show.redirects import FIELD
+from ..show.remote import TIMEOUT_SECONDS, RemoteError, request
+from .live_probes import Finding, Item, Probe, chain, probe_address
 
 MAX_FEED_BYTES = 64 * 1024 * 1024
 WORKERS = 6
 Progress = Callable[[int, int, str], None]
-_AUDIO_KINDS = ("audio/", "video/")
 
 
 @dataclass(frozen=True)
@@ -87,26 +89,6 @@ class RemoteReport:
         }
 
 
-@dataclass(frozen=True)
-class _Item:
-    """What an item of the live feed points to, and where it is in the feed."""
-
-    line: int
-    label: str  # "'Title' (guid)"
-    enclosure: str = ""
-    length: str = ""
-    mime: str = ""
-    link: str = ""
-    image: str = ""
-
-
-@dataclass(frozen=True)
-class _Probe:
-    kind: str  # "enclosure" | "page" | "image"
-    url: str
-    item: _Item
-
-
 class _Findings:
     """Diagnostics at a live feed's lines."""
 
@@ -129,9 +111,15 @@ def label_of(url: str) -> Path:
 
 
 def check_remote(
-    options: RemoteOptions, show: Show | None, progress: Progress | None = None
+    options: RemoteOptions,
+    show: Show | None,
+    progress: Progress | None = None,
+    podcast: Podcast | None = None,
+    now: datetime | None = None,
 ) -> RemoteReport:
-    """Check every live feed of `show` (or `options.url`) and what it points to."""
+    """Check every live feed of `show` (or `options.url`) and what it points to; with
+    the `podcast`, also that each published episode's old addresses (`redirect_from`)
+    lead to its page."""
     started = time.perf_counter()
     report = RemoteReport()
     feeds: list[tuple[str, str]]
@@ -141,7 +129,7 @@ def check_remote(
     else:
         assert show is not None
         feeds = [(f.show.feed_url, f.relpath) for f in show_feeds(show)]
-    probes: list[tuple[_Findings, _Probe]] = []
+    probes: list[tuple[_Findings, Probe]] = []
     for url, relpath in feeds:
         findings = _Findings(label_of(url), report)
         check = FeedCheck(url, relpath)
@@ -149,13 +137,15 @@ def check_remote(
         for probe in _check_feed(check, options.out / relpath, options, findings):
             probes.append((findings, probe))
     prefix = show.analytics_prefix if show is not None else None
-    unique: dict[tuple[str, str], tuple[_Findings, _Probe]] = {}
+    unique: dict[tuple[str, str], tuple[_Findings, Probe]] = {}
     for findings, probe in probes:
         unique.setdefault((probe.kind, probe.url), (findings, probe))
     jobs = list(unique.values())
 
-    def run(job: tuple[_Findings, _Probe]) -> list[tuple[int, str, str, str, bool]]:
-        return _probe(job[1], options.timeout, prefix)
+    jobs += _old_addresses(podcast, now, report)
+
+    def run(job: tuple[_Findings, Probe]) -> list[Finding]:
+        return probe_address(job[1], options.timeout, prefix)
 
     with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
         for done, (job, found) in enumerate(zip(jobs, pool.map(run, jobs), strict=True), 1):
@@ -170,9 +160,25 @@ def check_remote(
     return report
 
 
+def _old_addresses(
+    podcast: Podcast | None, now: datetime | None, report: RemoteReport
+) -> list[tuple[_Findings, Probe]]:
+    """An episode's `redirect_from` addresses, each asked to lead to its page (W620)."""
+    if podcast is None:
+        return []
+    jobs = []
+    for episode in podcast.published(now or datetime.now(timezone.utc)):
+        line = episode.positions.get(FIELD, (0, 0))[0]
+        item = Item(line, f"'{episode.title}'")
+        findings = _Findings(episode.source, report)
+        for old in episode.redirect_from:
+            jobs.append((findings, Probe("old address", old, item, episode.page_url)))
+    return jobs
+
+
 def _check_feed(
     check: FeedCheck, local_path: Path, options: RemoteOptions, findings: _Findings
-) -> list[_Probe]:
+) -> list[Probe]:
     """Fetch the live feed and compare it with the local one; what to ask next."""
     from ..feed.diff import compare_feeds, feed_facts
 
@@ -194,7 +200,7 @@ def _check_feed(
         findings.add(
             0,
             "W602",
-            f"the live feed redirects: {_chain(check.url, answer.redirects)}",
+            f"the live feed redirects: {chain(check.url, answer.redirects)}",
             "apps follow it; once they have moved, announce the final address as "
             "`feed_url` (and `new_feed_url` on the old host)",
             error=False,
@@ -238,24 +244,24 @@ def _parse(data: bytes) -> Any:
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 
 
-def _items(root: Any) -> tuple[dict[str, _Item], list[_Probe]]:
+def _items(root: Any) -> tuple[dict[str, Item], list[Probe]]:
     """The live feed's items by guid, and the addresses to ask (channel ones first)."""
     channel = root.find("channel")
-    probes: list[_Probe] = []
-    show_item = _Item(int(channel.sourceline or 0), "the show")
+    probes: list[Probe] = []
+    show_item = Item(int(channel.sourceline or 0), "the show")
     image = channel.find(f"{ITUNES}image")
     if image is not None and image.get("href"):
-        probes.append(_Probe("image", image.get("href", "").strip(), show_item))
+        probes.append(Probe("image", image.get("href", "").strip(), show_item))
     home = (channel.findtext("link") or "").strip()
     if home:
-        probes.append(_Probe("page", home, show_item))
-    items: dict[str, _Item] = {}
+        probes.append(Probe("page", home, show_item))
+    items: dict[str, Item] = {}
     for element in channel.iterfind("item"):
         guid = (element.findtext("guid") or "").strip()
         title = (element.findtext("title") or "").strip()
         enclosure = element.find("enclosure")
         art = element.find(f"{ITUNES}image")
-        item = _Item(
+        item = Item(
             line=int(element.sourceline or 0),
             label=f"'{title}'" + (f" ({guid})" if guid and guid != title else ""),
             enclosure=(enclosure.get("url", "") if enclosure is not None else "").strip(),
@@ -266,18 +272,18 @@ def _items(root: Any) -> tuple[dict[str, _Item], list[_Probe]]:
         )
         items[guid or item.enclosure] = item
         if item.enclosure:
-            probes.append(_Probe("enclosure", item.enclosure, item))
+            probes.append(Probe("enclosure", item.enclosure, item))
         if item.link:
-            probes.append(_Probe("page", item.link, item))
+            probes.append(Probe("page", item.link, item))
         if item.image:
-            probes.append(_Probe("image", item.image, item))
+            probes.append(Probe("image", item.image, item))
     return items, probes
 
 
 def _compare(
     diff: Any,
-    items: dict[str, _Item],
-    local_items: dict[str, _Item],
+    items: dict[str, Item],
+    local_items: dict[str, Item],
     local_path: Path,
     findings: _Findings,
 ) -> None:
@@ -323,7 +329,7 @@ def _compare(
         )
 
 
-def _line(items: dict[str, _Item], facts: Any) -> int:
+def _line(items: dict[str, Item], facts: Any) -> int:
     item = items.get(facts.guid or facts.enclosure)
     return item.line if item is not None else 0
 
@@ -333,116 +339,3 @@ def _live_and_local(change: str) -> str:
     name, _, values = change.partition(": ")
     live, _, local = values.partition(" -> ")
     return f"{name}: live {live}, local {local}"
-
-
-def _probe(
-    probe: _Probe, timeout: float, prefix: str | None
-) -> list[tuple[int, str, str, str, bool]]:
-    """Ask one address; (line, code, message, hint, is_error) for each finding."""
-    found: list[tuple[int, str, str, str, bool]] = []
-    item = probe.item
-
-    def add(code: str, message: str, hint: str = "", error: bool = True) -> None:
-        found.append((item.line, code, f"{item.label}: {message}", hint, error))
-
-    what = {"enclosure": "the enclosure", "page": "the page", "image": "the artwork"}[probe.kind]
-    try:
-        head, _ = request(probe.url, "HEAD", timeout=timeout)
-        if probe.kind != "enclosure" and head.status in (403, 405, 501):  # HEAD refused
-            head, _ = request(probe.url, headers={"Range": "bytes=0-0"}, timeout=timeout, read=1)
-    except RemoteError as exc:
-        add("E610", f"{what} {probe.url}: {exc}", "check that the server is up")
-        return found
-    redirected = head.redirects and not (prefix and probe.url.startswith(prefix))
-    if redirected:
-        add(
-            "W611",
-            f"{what} redirects: {_chain(probe.url, head.redirects)}",
-            "apps follow redirects; link the final address to save them a request",
-            error=False,
-        )
-    if head.status not in (200, 206):
-        add(
-            "E612",
-            f"{what} {probe.url} answers {head.status}{_refused(head, probe.kind)}",
-            "upload it (gaepod deploy), or fix its address in the show",
-        )
-        return found
-    if probe.kind == "enclosure":
-        found.extend(
-            (item.line, code, f"{item.label}: {message}", hint, True)
-            for code, message, hint in _enclosure_problems(probe, head, timeout)
-        )
-    return found
-
-
-def _refused(answer: Answer, kind: str) -> str:
-    if kind == "enclosure" and answer.status in (405, 501):
-        return " to HEAD (Apple asks every enclosure with HEAD)"
-    return ""
-
-
-def _enclosure_problems(probe: _Probe, head: Answer, timeout: float) -> list[tuple[str, str, str]]:
-    """Length, type and Range support of an enclosure that answered HEAD with 200."""
-    item = probe.item
-    problems: list[tuple[str, str, str]] = []
-    said = int(item.length) if item.length.isdigit() else None
-    served = content_length(head)
-    if said is not None and served is not None and served != said:
-        problems.append(
-            (
-                "E613",
-                f"the enclosure is {served:,} bytes (Content-Length), the feed says {said:,}",
-                "build again so the feed has the file's size, and deploy the same file",
-            )
-        )
-    mime = head.header("Content-Type").split(";", 1)[0].strip().lower()
-    if item.mime and mime and mime != item.mime.lower():
-        audio = mime.startswith(_AUDIO_KINDS)
-        problems.append(
-            (
-                "E614",
-                f"the enclosure is served as {mime}, the feed says {item.mime}",
-                "serve it with the feed's type (the web server's MIME types: "
-                ".mp3 audio/mpeg, .m4a audio/x-m4a)"
-                if audio
-                else "the server answers with something else than the audio (a login or "
-                "error page?)",
-            )
-        )
-    try:
-        # Asked where HEAD's redirects ended: an analytics prefix counts every request.
-        ranged, response = request(
-            head.url or probe.url, headers={"Range": "bytes=0-1"}, timeout=timeout, stream=True
-        )
-        try:
-            first = response.read(3) if ranged.status == 206 else b""
-        finally:
-            response.close()
-    except (RemoteError, OSError) as exc:
-        problems.append(("E615", f"a Range request for its first bytes failed: {exc}", ""))
-        return problems
-    total = ranged.header("Content-Range").rpartition("/")[2].strip()
-    if ranged.status != 206 or len(first) != 2:
-        problems.append(
-            (
-                "E615",
-                f"the enclosure does not support Range requests: 'Range: bytes=0-1' got "
-                f"{ranged.status}" + (f" with {len(first)} bytes" if ranged.status == 206 else ""),
-                "Apple requires byte-range support for audio: enable it on the server "
-                "(every common web server and CDN has it)",
-            )
-        )
-    elif said is not None and total.isdigit() and int(total) != said and served is None:
-        problems.append(
-            (
-                "E613",
-                f"the enclosure is {int(total):,} bytes (Content-Range), the feed says {said:,}",
-                "build again so the feed has the file's size, and deploy the same file",
-            )
-        )
-    return problems
-
-
-def _chain(start: str, hops: list[tuple[int, str]]) -> str:
-    return " -> ".join([start, *(f"{to} ({status})" for status, to in hops)])
