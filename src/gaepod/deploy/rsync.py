@@ -17,12 +17,14 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from ..errors import OutputError, UsageError
 from .files import LocalFile
-from .targets import Deleted, Done
+from .targets import Deleted, Done, Moving
 
 TIMEOUT = 120  # seconds without any I/O before rsync gives up (a dead connection)
 _COMMON = ["--from0", "--files-from=-", f"--timeout={TIMEOUT}", "--omit-dir-times"]
@@ -41,23 +43,49 @@ class RsyncTarget:
         self.out = out
         self.local = local
 
-    def _run(self, args: list[str], names: Sequence[str], source: str, what: str) -> None:
+    def _run(
+        self,
+        args: list[str],
+        names: Sequence[str],
+        source: str,
+        what: str,
+        moving: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run rsync on `names` (given on its stdin); `moving` hears each name rsync
+        says it is sending (the bar moves; a file is confirmed only by exit 0)."""
         env = dict(os.environ)
         env.setdefault("RSYNC_RSH", "ssh -o ConnectTimeout=20")
         listing = b"\0".join(name.encode() for name in names) + b"\0"
-        try:
-            done = subprocess.run(
-                [self.program, *args, *_COMMON, "--", source, self.destination],
-                input=listing,
-                capture_output=True,
-                env=env,
-                check=False,
-            )
-        except OSError as exc:
-            raise OutputError(f"cannot run rsync: {exc.strerror or exc}") from exc
-        if done.returncode != 0:
-            lines = done.stderr.decode(errors="replace").strip().splitlines()
-            said = "; ".join(lines[-3:]) or f"exit code {done.returncode}"
+        command = [self.program, *args, "--out-format=%n", *_COMMON]
+        with tempfile.TemporaryFile() as errors:
+            try:
+                process = subprocess.Popen(
+                    [*command, "--", source, self.destination],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                    env=env,
+                )
+            except OSError as exc:
+                raise OutputError(f"cannot run rsync: {exc.strerror or exc}") from exc
+            try:
+                feeder = threading.Thread(target=_feed, args=(process.stdin, listing))
+                feeder.start()
+                assert process.stdout is not None
+                for line in process.stdout:
+                    name = line.decode(errors="replace").rstrip("\n")
+                    if moving is not None and name and not name.endswith("/"):
+                        moving(name)
+                code = process.wait()
+                feeder.join()
+            finally:
+                if process.poll() is None:  # Ctrl-C, or an error here: rsync stops too
+                    process.kill()
+                    process.wait()
+            errors.seek(0)
+            said_lines = errors.read().decode(errors="replace").strip().splitlines()
+        if code != 0:
+            said = "; ".join(said_lines[-3:]) or f"exit code {code}"
             raise OutputError(f"rsync could not {what} to {self.destination}: {said}")
 
     def _ready(self) -> None:
@@ -67,7 +95,7 @@ class RsyncTarget:
             except OSError as exc:
                 raise OutputError(f"cannot make {self.local}: {exc.strerror}") from exc
 
-    def upload(self, files: Sequence[LocalFile], done: Done) -> None:
+    def upload(self, files: Sequence[LocalFile], done: Done, moving: Moving | None = None) -> None:
         self._ready()
         names = [file.relpath for file in files]
         # --checksum: a listed file whose size did not change is compared by content, not
@@ -76,7 +104,7 @@ class RsyncTarget:
         # --no-implied-dirs: folders already there keep their own permissions; new ones
         # are made as needed.
         args = ["--checksum", "--times", "--perms", "--chmod=D755,F644", "--no-implied-dirs"]
-        self._run(args, names, f"{self.out}/", f"send {len(names)} files")
+        self._run(args, names, f"{self.out}/", f"send {len(names)} files", moving)
         for file in files:
             done(file)
 
@@ -104,6 +132,17 @@ class RsyncTarget:
 
     def close(self) -> None:
         pass
+
+
+def _feed(pipe: IO[bytes] | None, data: bytes) -> None:
+    """Write the list of names to rsync's stdin (a thread: a long list fills the pipe
+    while rsync is already talking on stdout)."""
+    if pipe is None:
+        return
+    with contextlib.suppress(BrokenPipeError, OSError):  # rsync died: its exit code says why
+        pipe.write(data)
+    with contextlib.suppress(BrokenPipeError, OSError):
+        pipe.close()
 
 
 def _emptied_folders(relpaths: Sequence[str], out: Path) -> list[str]:

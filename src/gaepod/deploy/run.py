@@ -210,12 +210,14 @@ def _transfer(
     """Upload in phases (audio and assets, pages, feeds), then delete."""
     connection = open_target(target, out, options.show)
     total = len(report.planned) + len(report.to_delete)
-    done_count = [0]
+    shown: set[str] = set()  # files the bar counted already (on their way, or done)
 
     def tick(name: str) -> None:
-        done_count[0] += 1
+        if name in shown:
+            return
+        shown.add(name)
         if progress is not None:
-            progress(done_count[0], total, name)
+            progress(len(shown), total, name)
 
     def uploaded(file: LocalFile) -> None:
         changed = record.uploaded(file.relpath, file.sha256, file.kind.value)
@@ -239,7 +241,7 @@ def _transfer(
         for phase in (0, 1, 2):  # audio and assets, pages, feeds
             batch = [f for f in report.planned if f.kind.phase == phase]
             if batch:
-                connection.upload(batch, uploaded)
+                connection.upload(batch, uploaded, tick)
         if report.to_delete:
             connection.delete(report.to_delete, deleted)
     except OutputError as error:

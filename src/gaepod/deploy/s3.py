@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import OutputError, UsageError
 from ..model import DeployTarget
 from .files import LocalFile
-from .targets import Deleted, Done
+from .targets import Deleted, Done, Moving
 
 WORKERS = 4  # uploads at once: enough to hide a request's latency, kind to a home line
 MULTIPART = 64 * 1024 * 1024  # files above this go up in parts (resumable by S3 itself)
@@ -65,7 +65,7 @@ class S3Target:
     def key(self, relpath: str) -> str:
         return self.prefix + relpath
 
-    def upload(self, files: Sequence[LocalFile], done: Done) -> None:
+    def upload(self, files: Sequence[LocalFile], done: Done, moving: Moving | None = None) -> None:
         pool = ThreadPoolExecutor(max_workers=WORKERS)
         try:
             pending: dict[Future[None], LocalFile] = {

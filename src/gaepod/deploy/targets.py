@@ -23,10 +23,13 @@ from .files import LocalFile
 
 Done = Callable[[LocalFile], None]
 Deleted = Callable[[str], None]
+Moving = Callable[[str], None]  # a file on its way, not confirmed yet (progress only)
 
 
 class Target(Protocol):
-    def upload(self, files: Sequence[LocalFile], done: Done) -> None: ...
+    def upload(
+        self, files: Sequence[LocalFile], done: Done, moving: Moving | None = None
+    ) -> None: ...
 
     def delete(self, relpaths: Sequence[str], done: Deleted) -> None: ...
 
@@ -111,7 +114,7 @@ class FolderTarget:
         sweep_temp_files(self.root)  # what a killed deploy left: under the show's lock
         self._swept = True
 
-    def upload(self, files: Sequence[LocalFile], done: Done) -> None:
+    def upload(self, files: Sequence[LocalFile], done: Done, moving: Moving | None = None) -> None:
         self._ready()
         for start in range(0, len(files), BATCH):
             batch = files[start : start + BATCH]
