@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -284,10 +286,16 @@ def rsync_daemon(root: Path, work: Path) -> Iterator[str]:
             f"--port={port}",
             f"--log-file={work / 'rsyncd.log'}",
         ],
+        start_new_session=True,  # its own process group: the children it forks go with it
     )
     try:
         wait_for_port(port, process)
         yield f"rsync://127.0.0.1:{port}/site/"
     finally:
-        process.terminate()
+        # The daemon forks a child per connection, which outlives a terminated parent:
+        # end the whole group, or every run leaves rsync processes behind.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)

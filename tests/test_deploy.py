@@ -862,6 +862,9 @@ def test_rsync_to_a_daemon_over_the_network(
         second = deploy(DeployOptions(show=show, out=out, to=url, ping=False))
         assert "audio/002.mp3" in second.deleted
         assert tree(root) == tree(out)
+    pattern = f"rsync --daemon .*--config={tmp_path}/"
+    left = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True)
+    assert left.returncode == 1 and left.stdout == "", "the rsync daemon outlived the test"
 
 
 @pytest.mark.parametrize(
