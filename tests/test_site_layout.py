@@ -128,6 +128,24 @@ def test_home_opens_with_the_latest_episode_and_its_player(browser, base_url, vi
         watched.close()
 
 
+def test_an_episode_page_has_its_player_on_the_first_phone_screen(browser, base_url) -> None:
+    watched = Watched(browser, PHONE)
+    try:
+        watched.open(base_url + EPISODE)
+        page = watched.page
+        for part in ("img.art", "h1", ".episode-title .guests", ".pp-play", ".pp-speed"):
+            box = page.locator(part).bounding_box()
+            assert box is not None and box["y"] + box["height"] <= PHONE["height"], part
+        play, speed = (
+            page.locator(".pp-play").bounding_box(),
+            page.locator(".pp-speed").bounding_box(),
+        )
+        assert abs(play["y"] + play["height"] / 2 - (speed["y"] + speed["height"] / 2)) < 2
+        assert watched.problems == []
+    finally:
+        watched.close()
+
+
 def test_episode_pages_end_with_the_recent_episodes(browser, base_url) -> None:
     watched = Watched(browser, DESKTOP)
     try:
