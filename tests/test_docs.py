@@ -13,7 +13,19 @@ COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
 
 def test_all_commands_are_there() -> None:
-    names = ["build", "check", "deploy", "feed", "import", "list", "new", "serve", "site", "tag"]
+    names = [
+        "build",
+        "check",
+        "deploy",
+        "feed",
+        "import",
+        "list",
+        "members",
+        "new",
+        "serve",
+        "site",
+        "tag",
+    ]
     assert sorted(names) == COMMANDS
 
 

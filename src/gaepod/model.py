@@ -69,6 +69,19 @@ class AudioFacts:
 
 
 @dataclass(frozen=True)
+class Member:
+    """One member of the show (the members file podcast.yaml names, kept out of git).
+
+    `id` is stable: the member's private feed address is derived from it (with the
+    key from the environment), so renaming a member keeps the address, changing the
+    id makes a new one."""
+
+    id: str
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
 class Media:
     """A second file of the same episode (the video of an audio episode, or its audio):
     published beside the enclosure, named in the feed as podcast:alternateEnclosure."""
@@ -354,6 +367,10 @@ class Show:
     trailers: tuple[Trailer, ...] = ()
     platform_blocks: tuple[tuple[str | None, bool], ...] = ()  # podcast:block: (service, yes)
     value: Value | None = None
+    # Members' feeds: the members file (outside git) and who is in it; never the key
+    members_file: Path | None = None
+    members: tuple[Member, ...] = ()
+    members_at: tuple[int, int] = (0, 0)  # line and column of `members:` in podcast.yaml
 
     @property
     def all_languages(self) -> tuple[str, ...]:
@@ -402,6 +419,8 @@ class Episode:
     soundbites: tuple[Soundbite, ...] = ()
     txt: tuple[Txt, ...] = ()
     value: Value | None = None
+    is_members_only: bool = False  # `access: members`: in members' feeds only
+    early_access: datetime | None = None  # in members' feeds from then, public from `date`
     # (line, column) of each top-level field, for diagnostics that span files
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
@@ -415,6 +434,17 @@ class Episode:
     def sort_key(self) -> tuple[datetime, str]:
         return (self.date, self.guid)
 
+    def is_for_members(self, now: datetime) -> bool:
+        """True when members' feeds carry it at `now`: published, members-only, or in
+        its early access."""
+        if self.is_draft:
+            return False
+        return self.date <= now or (self.early_access is not None and self.early_access <= now)
+
+    def is_private_at(self, now: datetime) -> bool:
+        """True when it is for members only at `now` (members-only, or in early access)."""
+        return self.is_members_only or self.date > now
+
 
 @dataclass(frozen=True)
 class Podcast:
@@ -427,11 +457,22 @@ class Podcast:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    def for_members(self, now: datetime) -> list[Episode]:
+        """Episodes members' feeds carry at `now`, newest first: every published one,
+        the members-only ones and those in early access."""
+        visible = [e for e in self.episodes if e.is_for_members(now)]
+        visible.sort(key=Episode.sort_key, reverse=True)
+        return visible
+
     def published(self, now: datetime) -> list[Episode]:
-        """Episodes a listener sees at `now`, newest first."""
+        """Episodes a listener sees at `now`, newest first (never a members-only one)."""
         known = self._published.get(now)
         if known is None:
-            visible = [e for e in self.episodes if e.status(now) is Status.PUBLISHED]
+            visible = [
+                e
+                for e in self.episodes
+                if e.status(now) is Status.PUBLISHED and not e.is_members_only
+            ]
             visible.sort(key=Episode.sort_key, reverse=True)
             known = self._published[now] = tuple(visible)
         return list(known)

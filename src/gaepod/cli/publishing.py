@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ExitCode, GaepodError, sort_key
+from ..show.members import is_private_path
 from .app import (
     AllowGuidChangeOption,
     AllowRemovalOption,
@@ -45,6 +46,7 @@ from .deploying import NoPingOption, ToOption, print_deploy, run_deploy
 
 if TYPE_CHECKING:
     from ..deploy import DeployReport
+    from ..feed.diff import FeedDiff
     from ..publish import BuildOptions, BuildReport
 
 
@@ -435,21 +437,42 @@ def print_diff(terminal: Terminal, report: BuildReport, only: bool) -> None:
             out.print("subscribers would see no change")
         return
     named = len(diffs) > 1
-    for diff in diffs:
+    private = [d for d in diffs if is_private_path(d.feed)]
+    for diff in [d for d in diffs if not is_private_path(d.feed)]:
         if diff.is_empty:
             continue
         if named:
             out.print(f"[bold]{escape(diff.feed)}[/]" + " (new feed)" * diff.is_new_feed)
         if diff.is_gone:
             out.print(f"[red]- feed no longer published[/]  {escape(diff.feed)}")
-        for change in diff.show:
-            out.print(f"[yellow]~ show[/]     {escape(change)}")
-        for item in diff.added:
-            out.print(f"[green]+ new[/]      {escape(item.title)}")
-        for item, changes in diff.changed:
-            out.print(f"[yellow]~ changed[/]  {escape(item.title)}: {escape('; '.join(changes))}")
-        for item in diff.removed:
-            out.print(f"[red]- removed[/]  {escape(item.title)} (guid {escape(item.guid)})")
+        _print_changes(terminal, diff)
+    if any(not d.is_empty for d in private):
+        _print_members_diff(terminal, private)
+
+
+def _print_members_diff(terminal: Terminal, diffs: list[FeedDiff]) -> None:
+    """Every member's feed carries the same episodes: their changes once, and how many
+    feeds are new or gone (never their secret addresses)."""
+    made = [d for d in diffs if not d.is_gone]
+    new, gone = sum(d.is_new_feed for d in made), sum(d.is_gone for d in diffs)
+    counts = [f"{len(made)} published"]
+    counts += [f"{new} new"] * bool(new) + [f"{gone} revoked"] * bool(gone)
+    terminal.out.print(f"[bold]members' feeds[/] ({', '.join(counts)})")
+    shown = next((d for d in made if not d.is_new_feed), made[0] if made else None)
+    if shown is not None:
+        _print_changes(terminal, shown)
+
+
+def _print_changes(terminal: Terminal, diff: FeedDiff) -> None:
+    out = terminal.out
+    for change in diff.show:
+        out.print(f"[yellow]~ show[/]     {escape(change)}")
+    for item in diff.added:
+        out.print(f"[green]+ new[/]      {escape(item.title)}")
+    for item, changes in diff.changed:
+        out.print(f"[yellow]~ changed[/]  {escape(item.title)}: {escape('; '.join(changes))}")
+    for item in diff.removed:
+        out.print(f"[red]- removed[/]  {escape(item.title)} (guid {escape(item.guid)})")
 
 
 def report_json(report: BuildReport) -> dict[str, object]:

@@ -55,6 +55,7 @@ def list_command(
     for column in ("#", "date", "title", "length", "status", "tagged"):
         table.add_column(column, overflow="fold")
     colours = {"published": "green", "scheduled": "cyan", "draft": "yellow", "invalid": "red"}
+    colours |= {"members": "magenta", "early access": "magenta"}
     for row in rows:
         number = f"E{row.number}" if row.number else ""
         if row.season and row.number:
@@ -69,6 +70,43 @@ def list_command(
             {True: "yes", False: "[yellow]no[/]", None: "—"}[row.tagged],
         )
     terminal.out.print(table)
+
+
+@app.command()
+def members(
+    show: ShowOption = Path("episodes"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the members as JSON.")] = False,
+) -> None:
+    """Each member's private feed address, to send them (the key comes from
+    GAEPOD_MEMBERS_KEY, as for the build).
+
+    Example: gaepod members --show episodes --json
+    """
+    from ..publish.members import list_members
+
+    terminal = Terminal()
+    try:
+        rows = list_members(show)
+    except GaepodError as error:
+        fail(terminal, error, quiet=False)
+    if as_json:
+        print_json(terminal, [r.as_json() for r in rows])
+        return
+    if not terminal.out.is_terminal:  # one member a line, tab-separated: whole addresses
+        for row in rows:
+            terminal.out.print(
+                "\t".join(
+                    (escape(row.id), escape(row.name), escape(row.email or ""), row.feed_url)
+                ),
+                soft_wrap=True,
+            )
+        return
+    for row in rows:  # the address on its own line: copied whole, never folded
+        email = f" <{escape(row.email)}>" if row.email else ""
+        terminal.out.print(f"[bold]{escape(row.id)}[/]  {escape(row.name)}{email}")
+        terminal.out.print(f"  {row.feed_url}", soft_wrap=True, highlight=False)
+    if not rows:
+        terminal.err.print("the members file lists no members")
 
 
 def _clock(seconds: int | None) -> str:

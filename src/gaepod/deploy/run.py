@@ -21,6 +21,7 @@ from ..fsio import safe_output_dir
 from ..model import DeployTarget, Show
 from ..publish.manifest import read_manifest
 from ..show.delivery import TARGET_FORMS, parse_target
+from ..show.members import is_private_path
 from ..show.podcast import read_show
 from ..state import show_lock
 from .files import Kind, LocalFile, local_files
@@ -164,7 +165,10 @@ def _deploy(
         f"{target.describe()}: {len(report.planned)} to upload, {report.unchanged} unchanged, "
         f"{len(report.to_delete)} to delete"
     )
-    feeds = {f.relpath: f.path for f in files if f.kind is Kind.FEED}
+    # Private feeds are uploaded but never announced: a ping would publish their address.
+    feeds = {
+        f.relpath: f.path for f in files if f.kind is Kind.FEED and not is_private_path(f.relpath)
+    }
     if options.dry_run:
         for file in report.planned:
             _count(report, file)

@@ -55,7 +55,7 @@ def render(podcast: Podcast, now: datetime, feed: Feed | None = None) -> bytes:
     """The RSS document of `feed` (the main one by default) at `now`."""
     feed = feed or show_feeds(podcast.show)[0]
     buffer = io.BytesIO()
-    write(buffer, feed.show, feed.in_feed(podcast, now), home=feed.home)
+    write(buffer, feed.show, feed.items(podcast, now), home=feed.home)
     return buffer.getvalue()
 
 

@@ -57,6 +57,10 @@ def list_episodes(show: Path, now: datetime) -> list[EpisodeRow]:
         status = episode.status(now)
         if status is Status.PUBLISHED and problems.get(episode.source):
             status_name = "invalid"
+        elif status is Status.PUBLISHED and episode.is_members_only:
+            status_name = "members"  # published in the members' feeds only
+        elif status is Status.SCHEDULED and episode.is_for_members(now):
+            status_name = "early access"  # in the members' feeds, public at its date
         else:
             status_name = status.value
         rows.append(

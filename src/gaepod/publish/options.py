@@ -66,8 +66,12 @@ class BuildOptions:
 
     def signature(self) -> str:
         """What shapes the output besides the files: a change means a full build."""
+        from ..show.members import key_fingerprint, members_key
+
         stages = sorted(stage.value for stage in self.stages)
-        return repr((str(self.out.resolve()), self.strict, stages, self.id3v24))
+        # the members' key makes the members' feed addresses: another key, another build
+        key = key_fingerprint(members_key())
+        return repr((str(self.out.resolve()), self.strict, stages, self.id3v24, key))
 
 
 @dataclass

@@ -17,6 +17,8 @@ from ..feed import rss as feed
 from ..fsio import Pending, StagedWrites, new_folder, output_name
 from ..model import Podcast
 from ..show.feeds import Feed, feeds_of
+from ..show.members import MEMBERS_DIR
+from ..show.private import private_chapters_path, private_files
 from ..speed import memo
 from ..speed.cache import BuildCache, OutputRecord, digest_of
 from ..speed.parallel import map_items
@@ -66,10 +68,14 @@ def keyed_feed_outputs(
     transcripts), rendered only when what they come from changed since the last build."""
     show_digest = cache.digest(podcast.show.source, podcast.show)
     keys: dict[str, list[str]] = {}
+    feed_files = feeds_of(podcast)
     outputs = [
         _feed_output(feed_file, podcast, now, cache, out, show_digest, keys)
-        for feed_file in feeds_of(podcast)
+        for feed_file in feed_files
     ]
+    members = next((f for f in feed_files if f.private), None)
+    if members is not None:
+        outputs += _private_outputs(members, podcast, now, cache)
     cache.feed_item_keys = keys  # saved only when the build succeeds
     by_chapters_path = {feed.chapters_path(e): e for e in podcast.episodes if e.chapters}
     for output in _asset_outputs(podcast, now):
@@ -94,7 +100,7 @@ def _feed_output(
     """One feed file. Items of episodes that did not change are taken from the file the
     last build wrote (when it is untouched since): an edit renders one item, not all."""
     relpath, show = feed_file.relpath, feed_file.show
-    episodes = feed_file.in_feed(podcast, now)
+    episodes = feed_file.items(podcast, now)
     # The feed's own show (another language's title, self link) is part of its items' key.
     feed_digest = show_digest if show is podcast.show else digest_of([show_digest, show])
     item_base = digest_of([__version__, feed.RENDERER, feed_digest])
@@ -115,6 +121,33 @@ def _feed_output(
         whole_show=True,
         is_feed=True,
     )
+
+
+# Answers a directory listing of members/ (a server with autoindex on) with nothing.
+_MEMBERS_INDEX = (
+    b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    b'<meta name="robots" content="noindex, nofollow"><title>Not found</title></head>'
+    b"<body><p>Not found.</p></body></html>\n"
+)
+
+
+def _private_outputs(
+    members: Feed, podcast: Podcast, now: datetime, cache: BuildCache
+) -> list[Output]:
+    """The files members' feeds point at under their secret media prefix (the
+    members-only and early-access episodes' audio, video, transcript, art and JSON
+    chapters), and an empty index for the members' folder."""
+    outputs = [Output(f"{MEMBERS_DIR}/index.html", data=_MEMBERS_INDEX)]
+    prefix = members.media_prefix[len(members.show.link) :]
+    episodes = members.items(podcast, now)
+    for private in private_files(members.show, episodes, prefix):
+        outputs.append(Output(private.relpath, source=private.source))
+    for episode in episodes:
+        path = private_chapters_path(episode, prefix)
+        if path is not None:
+            key = digest_of([path, cache.digest(episode.source, episode)])
+            outputs.append(Output(path, render=partial(feed.chapters_json, episode), key=key))
+    return outputs
 
 
 def _asset_outputs(podcast: Podcast, now: datetime) -> list[Output]:

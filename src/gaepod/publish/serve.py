@@ -19,6 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ..show.members import is_private_path
 from ..state import is_state_name
 
 EXTRA_TYPES = {
@@ -90,6 +91,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if not self.headers.get("Range"):
             self.send_header("Accept-Ranges", "bytes")
         self.send_header("Cache-Control", "no-cache")
+        if is_private_path(self.path.lstrip("/").split("?")[0]):
+            # what a host's server should say too: members' files are never indexed
+            self.send_header("X-Robots-Tag", "noindex, nofollow, noarchive")
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -21,6 +21,7 @@ from ..paths import public_relpath
 from ..show.check import LEDGER_PREFIX, CheckResult, check_show, recheck
 from ..show.feeds import feeds_of
 from ..show.ledger import LEDGER_FILE, Ledger, compare, describe, read_ledger, render_ledger
+from ..show.members import moved_to_members
 from ..speed import memo, quickstate
 from ..speed.cache import BuildCache, digest_of, save_cache
 from ..speed.switches import enabled
@@ -124,8 +125,11 @@ def verify_ledger(options: BuildOptions, podcast: Podcast, cache: BuildCache) ->
     ledgers: dict[str, Ledger] = {}
     problems: list[Diagnostic] = []
     now = options.moment()
+    members_only = {e.guid: moved_to_members(e) for e in podcast.episodes if e.is_members_only}
     for feed_file in feeds_of(podcast):
         name = feed_file.ledger_file
+        if name in ledgers:
+            continue  # members' feeds share one ledger: they carry the same episodes
         path = options.show / name
         current = stamp(path)
         ledger = cache.recall(name, current, Ledger)  # as the last build left it
@@ -135,8 +139,11 @@ def verify_ledger(options: BuildOptions, podcast: Podcast, cache: BuildCache) ->
                 raise InvalidShowError(f"{name} cannot be read; nothing was published", diagnostics)
             cache.keep(name, current, ledger)
         ledgers[name] = ledger
+        where = "the members' feeds" if feed_file.private else feed_file.relpath
         problems += [
-            describe(p, path, feed_file.relpath)
+            members_only.get(p.entry.guid, describe(p, path, where))
+            if p.kind == "removed"
+            else describe(p, path, where)
             for p in compare(ledger, feed_file.published(podcast, now))
             if not (p.kind == "removed" and options.allow_removal)
             and not (p.kind == "guid-changed" and options.allow_guid_change)
@@ -212,9 +219,7 @@ def diff(
     each feed about to be written, by path (from the model: nothing is rendered)."""
     from ..feed.diff import compare_feeds, upcoming_feed
 
-    upcoming = {
-        f.relpath: upcoming_feed(f.show, f.in_feed(podcast, now)) for f in feeds_of(podcast)
-    }
+    upcoming = {f.relpath: upcoming_feed(f.show, f.items(podcast, now)) for f in feeds_of(podcast)}
     diffs = [compare_feeds(published(out, r, cache), facts, r) for r, facts in upcoming.items()]
     return diffs, upcoming
 
@@ -414,8 +419,12 @@ def record_ledger(
     from ..fsio import atomic_write
 
     main_added = 0
+    recorded: set[str] = set()
     for feed_file in feeds_of(podcast):
         name = feed_file.ledger_file
+        if name in recorded:
+            continue  # members' feeds share one ledger
+        recorded.add(name)
         ledger = ledgers[name]
         updated = ledger.record(feed_file.in_feed(podcast, now), now)
         added = len(updated.entries) - len(ledger.entries)
@@ -447,9 +456,14 @@ def save_quick_state(
 ) -> None:
     """What the next run needs to answer "nothing changed" from stamps alone, and to
     report then what this run published."""
-    ledgers = [options.show / f.ledger_file for f in feeds_of(podcast)]
+    ledgers = sorted({options.show / f.ledger_file for f in feeds_of(podcast)})
     written_inputs = [options.show / r for r in report.tagged] + ledgers
     upcoming = [e.date.timestamp() for e in podcast.episodes if not e.is_draft and e.date > now]
+    upcoming += [
+        e.early_access.timestamp()
+        for e in podcast.episodes
+        if not e.is_draft and e.early_access is not None and e.early_access > now
+    ]
     # The write step stamped every output it wrote or found current: stat only the rest.
     known = {r: record.stamp for r in relpaths if (record := cache.outputs.get(r)) is not None}
     outputs = {r: s for r, s in known.items() if s is not None}
@@ -458,7 +472,9 @@ def save_quick_state(
         state_dir(options.show),
         quickstate.QuickState(
             signature=options.signature(),
-            inputs=_restamped(inputs, options.show, written_inputs),
+            inputs=_with_members_file(
+                _restamped(inputs, options.show, written_inputs), podcast.show.members_file
+            ),
             outputs={str(r): outputs[r] for r in relpaths if r in outputs},  # marshal: plain str
             next_change=min(upcoming, default=None),
             summary={
@@ -470,6 +486,12 @@ def save_quick_state(
             },
         ),
     )
+
+
+def _with_members_file(inputs: dict[str, Stamp], members: Path | None) -> dict[str, Stamp]:
+    """The members file is read from outside the show folder: a change to it is a change."""
+    found = stamp(members) if members is not None else None
+    return inputs if found is None else {**inputs, str(members): found}
 
 
 def _restamped(inputs: dict[str, Stamp], show: Path, written: list[Path]) -> dict[str, Stamp]:

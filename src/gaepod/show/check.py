@@ -16,6 +16,7 @@ from ..state import Stamp
 from .episode import read_episode
 from .languages import language_problems
 from .ledger import LEDGER_FILE
+from .members import members_key, members_problems
 from .pages import page_problems
 from .podcast import SHOW_FILE, ShowContext, read_show
 from .probe import audio_problems
@@ -153,6 +154,7 @@ def check_show(
     diagnostics.extend(redirect_problems(episodes))
     if show is not None:
         diagnostics.extend(language_problems(show, episodes))
+        diagnostics.extend(members_problems(show, episodes, members_key()))
     diagnostics.extend(page_problems(root))
     for episode in episodes:
         diagnostics.extend(audio_problems(episode))
@@ -193,6 +195,8 @@ def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Pat
     diagnostics.extend(d for d in cross_file_problems(present) if d.path in fresh)
     diagnostics.extend(d for d in redirect_problems(present) if d.path in fresh)
     diagnostics.extend(d for d in language_problems(show, present) if d.path in fresh)
+    found = members_problems(show, present, members_key())
+    diagnostics.extend(d for d in found if d.path in fresh)
     diagnostics.sort(key=sort_key)
     return CheckResult(
         Podcast(show, tuple(present)),
@@ -218,6 +222,7 @@ def _read_show(
     show, context, diagnostics = read_show(root)
     if cache is not None and show is not None:
         deps = [
+            show.members_file,
             show.image.source,
             *(t.source for t in show.trailers),
             *(p.photo.source for p in show.people if p.photo),

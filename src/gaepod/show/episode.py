@@ -33,6 +33,7 @@ from .delivery import with_prefix
 from .episode20 import EPISODE_FIELDS_20, read_episode_20
 from .fields import FieldReader, is_http_url, read_fields_file
 from .load import Mapping, Node, Scalar, read_document
+from .members import ACCESS_FIELDS, read_access
 from .podcast import ShowContext, read_language, read_platforms
 from .podcast20 import GUEST_FIELDS as GUEST_FIELDS
 from .podcast20 import read_people
@@ -42,7 +43,7 @@ from .video import is_youtube_host, youtube_video_id
 from .vocab import MEDIA_SUFFIXES, REMOTE_MEDIA_TYPES, TRANSCRIPT_TYPES
 
 REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
-VIDEO_FIELDS = ("video", "enclosure")
+VIDEO_FIELDS = ("video", "enclosure", *ACCESS_FIELDS)
 EPISODE_FIELDS = (
     *VIDEO_FIELDS, "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
     "summary", "description", "guests", "tags", "chapters", "image", "draft", "block",
@@ -149,6 +150,7 @@ def _read_fields(
     date = reader.datetime(
         need(doc, "date", "episode", "date: 2025-05-07T09:30:00-05:00"), "date", *date_zone(show)
     )
+    is_members_only, early_access = read_access(reader, doc, date, date_zone(show))
     audio, enclosure_url, other_media = _read_media(reader, doc, path, show)
     slug = _read_slug(reader, doc.get("slug"), path)
     guid = reader.text(doc.get("guid"), "guid", max_length=500) or path.stem
@@ -235,6 +237,8 @@ def _read_fields(
         translation_of=reader.text(doc.get("translation_of"), "translation_of"),
         platforms=tuple(platforms),
         other_media=other_media,
+        is_members_only=is_members_only,
+        early_access=early_access,
         positions=positions,
         alternate_enclosures=tuple(alternates),
         **namespace,

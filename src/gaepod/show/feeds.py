@@ -13,8 +13,15 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..model import DefaultFeed, Episode, Podcast, Show
+from ..model import DefaultFeed, Episode, Member, Podcast, Show
 from .ledger import LEDGER_FILE
+from .members import (
+    MEMBERS_LEDGER_NAME,
+    member_feed_relpath,
+    members_key,
+    members_media_prefix,
+)
+from .private import private_episode
 
 MAIN_FEED = "feed.xml"
 # The Podcasting 2.0 namespace's fixed UUID for deriving podcast:guid from a feed URL.
@@ -38,10 +45,22 @@ class Feed:
     language: str | None  # only the episodes in this language; None: every episode
     show_language: str = ""  # the show's own: an episode's language when it names none
     private: bool = False  # never linked from public pages, in the sitemap or indexed
+    # private feeds: the URL prefix of members-only files ("https://…/members/<token>/")
+    media_prefix: str = ""
+    member: Member | None = None  # a member's own feed: whose
 
     @property
     def ledger_file(self) -> str:
         return LEDGER_FILE if not self.name else f"published-{self.name}.yaml"
+
+    def items(self, podcast: Podcast, now: datetime) -> list[Episode]:
+        """in_feed() as the feed file presents them: a private feed's private episodes
+        with their files under its secret prefix."""
+        episodes = self.in_feed(podcast, now)
+        if not self.private:
+            return episodes
+        prefix = self.media_prefix[len(self.show.link) :]
+        return [private_episode(self.show, e, prefix) for e in episodes]
 
     def carries(self, episode: Episode) -> bool:
         if self.language is None:
@@ -51,6 +70,8 @@ class Feed:
 
     def published(self, podcast: Podcast, now: datetime) -> list[Episode]:
         """The episodes of this feed a listener sees at `now`, newest first."""
+        if self.private:
+            return [e for e in podcast.for_members(now) if self.carries(e)]
         return [e for e in podcast.published(now) if self.carries(e)]
 
     def in_feed(self, podcast: Podcast, now: datetime) -> list[Episode]:
@@ -113,6 +134,43 @@ def _primary(language: str) -> str:
     return language.split("-")[0].lower()
 
 
-def feeds_of(podcast: Podcast) -> list[Feed]:
-    """Every feed the show publishes, the main one first."""
-    return show_feeds(podcast.show)
+def feeds_of(podcast: Podcast, key: bytes | None = None) -> list[Feed]:
+    """Every feed the show publishes, the main one first, then (when the show has
+    members and the key is set) each member's private feed. `key`: the members' key
+    (default: from the environment)."""
+    show = podcast.show
+    feeds = show_feeds(show)
+    if show.members:
+        key = key if key is not None else members_key()
+        if key is not None:
+            feeds += member_feeds(show, key)
+    return feeds
+
+
+def member_feeds(show: Show, key: bytes) -> list[Feed]:
+    """One private feed per member, in the members file's order. All carry the same
+    episodes (one ledger, published-members.yaml, protects them all)."""
+    link = show.link
+    private = replace(
+        show,
+        title=f"{show.title} ({_MEMBERS_LABEL})",
+        is_blocked=True,  # itunes:block: never in Apple's directory
+        platform_blocks=((None, True),),  # podcast:block: no directory lists it
+        new_feed_url=None,
+        websub_hubs=(),  # hubs would publish the address
+        analytics_prefix=None,  # statistics services would see members' addresses
+        podcast_guid=derived_podcast_guid(show.feed_url.rstrip("/") + "/members"),
+        feed_limit=show.feed_limit,
+    )
+    media = link + members_media_prefix(key)
+    feeds = []
+    for member in show.members:
+        relpath = member_feed_relpath(key, member.id)
+        side = replace(private, feed_url=link + relpath)
+        feeds.append(
+            Feed(MEMBERS_LEDGER_NAME, relpath, side, link, None, show.language, True, media, member)
+        )
+    return feeds
+
+
+_MEMBERS_LABEL = "members"

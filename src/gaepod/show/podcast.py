@@ -17,6 +17,7 @@ from .delivery import read_analytics_prefix, read_deploy, read_hubs, refuse_cred
 from .feeds import derived_podcast_guid
 from .fields import FieldReader, read_fields_file
 from .load import Mapping, Node
+from .members import read_members_field
 from .show20 import SHOW_FIELDS_20, read_show_20
 from .vocab import APPLE_CATEGORIES, LANGUAGE_CODES, PLATFORMS
 
@@ -53,6 +54,7 @@ SHOW_FIELDS = (
     "translations",
     "default_feed",
     *SHOW_FIELDS_20,
+    "members",
 )
 TRANSLATION_FIELDS = (
     "title",
@@ -169,6 +171,8 @@ def _read_fields(
         return None, context
     assert title and description and link and feed_url and media_base and language
     assert author and image and explicit is not None
+    members_node = doc.get("members")
+    members_file, members = read_members_field(reader, members_node, path)
     show = Show(
         source=path,
         root=root,
@@ -202,6 +206,9 @@ def _read_fields(
         podcast_index_url=deploy.podcast_index_url,
         **_read_languages(reader, doc, language),
         **namespace,
+        members_file=members_file,
+        members=members,
+        members_at=(members_node.line, members_node.column) if members_node else (0, 0),
     )
     return show, context
 

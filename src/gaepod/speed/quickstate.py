@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..state import QUICK_FILE, Stamp, is_state_name, stamp_of
+from ..state import QUICK_FILE, Stamp, is_state_name, stamp, stamp_of
 from .switches import enabled
 
 FORMAT = f"gaepod-quick-3/{__version__}"
@@ -111,6 +111,11 @@ def is_unchanged(
         return False
     if saved.next_change is not None and now >= saved.next_change:
         return False
-    if inputs != saved.inputs:
+    current = dict(inputs)
+    for path in saved.inputs.keys() - inputs.keys():
+        # A file outside the show folder the last build read (the members file), or
+        # one gone since: its stamp now (None when gone) must be the saved one.
+        current[path] = stamp(Path(path))  # type: ignore[assignment]
+    if current != saved.inputs:
         return False
     return scan_outputs(out, list(saved.outputs)) == saved.outputs

@@ -1,0 +1,97 @@
+"""What members' feeds publish differently: the files of their private episodes.
+
+An episode that is private at the moment of the build (members-only, or in early
+access) and every early-access episode keep their files off the public site: the
+members' feeds point at copies under the secret media prefix (`members/<token>/`),
+never behind the analytics prefix (a statistics service would see the address).
+Early-access episodes keep their private address after they become public, so a
+member's app never sees an enclosure change. Pure: paths and URLs only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..model import AudioFacts, Episode, Media, Show, Transcript
+
+
+@dataclass(frozen=True)
+class PrivateFile:
+    relpath: str  # in the output folder, under the members' media prefix
+    source: Path
+
+
+def is_kept_private(episode: Episode) -> bool:
+    """True when members' feeds carry this episode's own files from the private prefix."""
+    return episode.is_members_only or episode.early_access is not None
+
+
+def _private_relpath(show: Show, prefix: str, media_url: str, source: Path) -> str:
+    """Where a local file is published under the prefix: its path as the public URL
+    has it (inside media_base_url), else its path in the show."""
+    if media_url.startswith(show.media_base_url):
+        return prefix + media_url[len(show.media_base_url) :].split("?")[0]
+    return prefix + source.relative_to(show.root).as_posix()
+
+
+def private_episode(show: Show, episode: Episode, prefix: str) -> Episode:
+    """The episode as members' feeds carry it: its local files under `prefix`."""
+    if not is_kept_private(episode):
+        return episode
+    changes: dict[str, object] = {}
+    audio_url = _moved(show, prefix, episode.audio, episode.media_url)
+    if audio_url is not None:
+        changes["enclosure_url"] = changes["media_url"] = audio_url
+    other = episode.other_media
+    if other is not None:
+        other_url = _moved(show, prefix, other.facts, other.media_url)
+        if other_url is not None:
+            changes["other_media"] = Media(other.facts, other_url, other_url)
+    transcript = episode.transcript
+    if transcript is not None and transcript.source is not None:
+        relpath = prefix + transcript.source.relative_to(show.root).as_posix()
+        changes["transcript"] = replace(transcript, url=show.link + relpath, public_path=relpath)
+    if episode.chapters and not episode.chapters_url:
+        changes["chapters_url"] = show.link + prefix + f"chapters/{episode.slug}.json"
+    if episode.image is not None and episode.image.source is not None:
+        relpath = prefix + episode.image.source.relative_to(show.root).as_posix()
+        changes["image"] = replace(episode.image, url=show.link + relpath, public_path=relpath)
+    changes["page_url"] = show.link  # its page is not on the public site (yet)
+    return replace(episode, **changes)  # type: ignore[arg-type]
+
+
+def _moved(show: Show, prefix: str, facts: AudioFacts, media_url: str) -> str | None:
+    if facts.path is None:
+        return None  # audio on another host: the host keeps it private there
+    return show.link + _private_relpath(show, prefix, media_url, facts.path)
+
+
+def private_files(show: Show, episodes: list[Episode], prefix: str) -> list[PrivateFile]:
+    """The copies members' feeds point at, for the private episodes among `episodes`
+    (as members' feeds carry them: private_episode applied)."""
+    files: dict[str, Path] = {}
+    for episode in episodes:
+        if not is_kept_private(episode):
+            continue
+        sources: list[tuple[str, Path | None]] = [(episode.media_url, episode.audio.path)]
+        if episode.other_media is not None:
+            sources.append((episode.other_media.media_url, episode.other_media.facts.path))
+        transcript: Transcript | None = episode.transcript
+        if transcript is not None and transcript.public_path and transcript.source:
+            files[transcript.public_path] = transcript.source
+        image = episode.image
+        if image is not None and image.public_path and image.source:
+            files[image.public_path] = image.source
+        for url, source in sources:
+            if source is not None and url.startswith(show.link + prefix):
+                files[url[len(show.link) :]] = source
+    return [PrivateFile(relpath, source) for relpath, source in sorted(files.items())]
+
+
+def private_chapters_path(episode: Episode, prefix: str) -> str | None:
+    """Where the JSON chapters of a private episode are published, if it has them."""
+    path = f"{prefix}chapters/{episode.slug}.json"
+    if not is_kept_private(episode) or not episode.chapters:
+        return None
+    return path if (episode.chapters_url or "").endswith("/" + path) else None
