@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from conftest import SHOW_YAML, episode_yaml, mp3_bytes
+from conftest import SHOW_YAML, episode_yaml, jpeg_bytes, mp3_bytes
 from gaepod.cli import app
 from gaepod.errors import InvalidShowError
 from gaepod.publish import BuildOptions, build
@@ -344,6 +344,9 @@ def test_members_command_lists_each_address(show: Path, tmp_path: Path) -> None:
     no_key = runner.invoke(app, ["members", "--show", str(show)], env={MEMBERS_KEY_ENV: ""})
     assert no_key.exit_code == 1 and "GAEPOD_MEMBERS_KEY is not set" in no_key.stderr
     assert "Traceback" not in no_key.output
+    # a key the build refuses (E707) gives no addresses: they would never be published
+    short = runner.invoke(app, ["members", "--show", str(show)], env={MEMBERS_KEY_ENV: "short"})
+    assert short.exit_code == 1 and "too short" in short.stderr and "members/" not in short.output
 
 
 def test_serve_tells_robots_to_keep_out_of_members(show: Path, tmp_path: Path) -> None:
@@ -365,3 +368,104 @@ def test_serve_tells_robots_to_keep_out_of_members(show: Path, tmp_path: Path) -
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_every_file_of_a_members_only_episode_is_under_the_secret_prefix(
+    make_show, tmp_path: Path, key: str
+) -> None:
+    """Audio, video, another rendition, art, chapter images and guest photos: each
+    address the members' feed gives is a file the build published under the secret
+    prefix, and none of it reaches the public site."""
+    from test_video import video_bytes
+
+    (tmp_path / "members.yaml").write_text(MEMBERS, encoding="utf-8")
+    guest = "\n  - name: Zelda Hiddenguest\n    photo: art/zelda.jpg"
+    show = make_show(
+        1,
+        show_yaml=SITE_YAML,
+        files={
+            "audio/002.mp3": mp3_bytes(2.0),
+            "audio/002-low.mp3": mp3_bytes(2.0, freq=220.0),
+            "video/002.mp4": video_bytes("mp4", 2.0, "320x180"),
+            "art/secret-episode.jpg": jpeg_bytes(),
+            "art/secret-chapter.jpg": jpeg_bytes(),
+            "art/zelda.jpg": jpeg_bytes(),
+            "002-secret.yaml": episode_yaml(
+                2,
+                title=f'"{SECRET_TITLE}"',
+                date="2026-11-01T10:00:00Z",
+                access="members",
+                video="video/002.mp4",
+                image="art/secret-episode.jpg",
+                guests=guest,
+                chapters="\n  - {start: '00:00:00', title: Hello, image: art/secret-chapter.jpg}",
+                alternate_enclosures="\n  - file: audio/002-low.mp3\n    title: Low bandwidth",
+            ),
+        },
+    )
+    out = tmp_path / "out"
+    publish(show, out)
+    data = member_feed(out, "ada").read_bytes()
+    assert titles(member_feed(out, "ada"))[0] == SECRET_TITLE
+    item = etree.fromstring(data).find("channel/item")
+    assert item is not None and item.findtext("title") == SECRET_TITLE
+    site = "https://show.example.org/podcast/"
+    prefix = site + f"members/{media_token(KEY.encode())}/"
+    urls = [item.find("enclosure").get("url"), item.find(f"{ITUNES}image").get("href")]  # type: ignore[union-attr]
+    urls += [s.get("uri") for s in item.iter(f"{PODCAST}source")]
+    urls += [p.get("img") for p in item.findall(f"{PODCAST}person")]
+    urls.append(item.find(f"{PODCAST}chapters").get("url"))  # type: ignore[union-attr]
+    assert len(urls) == 6 and all(u and u.startswith(prefix) for u in urls), urls
+    sources = {u for u in urls if u}
+    chapters = json.loads((out / urls[-1].removeprefix(site)).read_text())  # type: ignore[union-attr]
+    sources.add(chapters["chapters"][0]["img"])
+    assert all(u.startswith(prefix) for u in sources)
+    for url in sources:  # each one published, byte for byte the show's file
+        assert (out / url.removeprefix(site)).is_file(), url
+    assert (out / (prefix + "video/002.mp4").removeprefix(site)).read_bytes() == (
+        show / "video" / "002.mp4"
+    ).read_bytes()
+    for relpath, content in public_files(out).items():
+        for secret in ("Zelda", "zelda", "secret-chapter", "secret-episode", "002-low", "002.mp4"):
+            assert secret.encode() not in content, (relpath, secret)
+        assert not relpath.startswith("video/") and relpath != "audio/002.mp3"
+
+
+def test_deploy_uploads_member_feeds_and_announces_only_the_public_one(
+    make_show, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    from deploy_tools import recorder
+    from gaepod.deploy import DeployOptions, deploy
+
+    (tmp_path / "members.yaml").write_text(MEMBERS, encoding="utf-8")
+    with recorder() as index, recorder(204) as hub:
+        monkeypatch.setenv("GAEPOD_PODCAST_INDEX_URL", index.url + "pubnotify")
+        show = make_show(2, show_yaml=SITE_YAML + f"websub_hubs:\n  - {hub.url}\n")
+        out, target = tmp_path / "out", tmp_path / "www"
+        publish(show, out)
+        deploy(DeployOptions(show=show, out=out, to=str(target)))
+        ada, bob = (member_feed(out, m).relative_to(out) for m in ("ada", "bob"))
+        assert (target / ada).read_bytes() == (out / ada).read_bytes()
+        [notify] = index.hits
+        assert notify.query == {"url": ["https://show.example.org/feed.xml"]}
+        [sent] = hub.hits
+        assert sent.form["hub.url"] == ["https://show.example.org/feed.xml"]
+        # A members-only episode changes only the members' feeds: nobody is told.
+        files = {"audio/003.mp3": mp3_bytes(1.0)}
+        files["003-secret.yaml"] = episode_yaml(
+            3, title=f'"{SECRET_TITLE}"', date="2026-11-01T10:00:00Z", access="members"
+        )
+        for relpath, content in files.items():
+            path = show / relpath
+            path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
+        publish(show, out)
+        report = deploy(DeployOptions(show=show, out=out, to=str(target)))
+        assert report.pings == [] and len(index.hits) == 1 and len(hub.hits) == 1
+        assert SECRET_TITLE in titles(target / ada)
+        # a removed member's feed is deleted from the host too
+        (tmp_path / "members.yaml").write_text(MEMBERS.split("  - id: bob")[0], "utf-8")
+        publish(show, out)
+        deploy(DeployOptions(show=show, out=out, to=str(target)))
+        assert (target / ada).is_file() and not (target / bob).exists()
+        all_hits = [h.path + h.body.decode() for h in index.hits + hub.hits]
+        assert not any("members" in hit for hit in all_hits)

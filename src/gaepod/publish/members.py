@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GaepodError, InvalidShowError
-from ..show.members import KEY_HINT, MEMBERS_KEY_ENV, member_feed_relpath, members_key
+from ..show.members import (
+    KEY_HINT,
+    MEMBERS_KEY_ENV,
+    MIN_KEY_LENGTH,
+    member_feed_relpath,
+    members_key,
+)
 from ..show.podcast import read_show
 
 
@@ -40,6 +46,12 @@ def list_members(show: Path, environ: Mapping[str, str] | None = None) -> list[M
     key = members_key(environ)
     if key is None:
         raise GaepodError(f"{MEMBERS_KEY_ENV} is not set: {KEY_HINT}")
+    if len(key) < MIN_KEY_LENGTH:  # the build refuses it (E707): these would never be live
+        raise GaepodError(
+            f"{MEMBERS_KEY_ENV} is {len(key)} characters, too short to keep the members' "
+            f"addresses secret (the build refuses it): use at least {MIN_KEY_LENGTH} random "
+            f"characters, {KEY_HINT}"
+        )
     return [
         MemberRow(m.id, m.name, m.email, found.link + member_feed_relpath(key, m.id))
         for m in found.members

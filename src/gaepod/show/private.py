@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..model import AudioFacts, Episode, Media, Show, Transcript
+from ..model import AlternateEnclosure, Artwork, AudioFacts, Episode, Media, Show, Transcript
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ def _private_relpath(show: Show, prefix: str, media_url: str, source: Path) -> s
 
 
 def private_episode(show: Show, episode: Episode, prefix: str) -> Episode:
-    """The episode as members' feeds carry it: its local files under `prefix`."""
+    """The episode as members' feeds carry it: its local files under `prefix` (its
+    audio and video, other renditions, transcript, art, chapter images, guest photos)."""
     if not is_kept_private(episode):
         return episode
     changes: dict[str, object] = {}
@@ -48,15 +49,26 @@ def private_episode(show: Show, episode: Episode, prefix: str) -> Episode:
         other_url = _moved(show, prefix, other.facts, other.media_url)
         if other_url is not None:
             changes["other_media"] = Media(other.facts, other_url, other_url)
+    if episode.alternate_enclosures:
+        changes["alternate_enclosures"] = tuple(
+            _moved_alternate(show, prefix, a) for a in episode.alternate_enclosures
+        )
     transcript = episode.transcript
     if transcript is not None and transcript.source is not None:
         relpath = prefix + transcript.source.relative_to(show.root).as_posix()
         changes["transcript"] = replace(transcript, url=show.link + relpath, public_path=relpath)
     if episode.chapters and not episode.chapters_url:
         changes["chapters_url"] = show.link + prefix + f"chapters/{episode.slug}.json"
-    if episode.image is not None and episode.image.source is not None:
-        relpath = prefix + episode.image.source.relative_to(show.root).as_posix()
-        changes["image"] = replace(episode.image, url=show.link + relpath, public_path=relpath)
+    if any(c.image is not None for c in episode.chapters):
+        changes["chapters"] = tuple(
+            replace(c, image=_moved_art(show, prefix, c.image)) for c in episode.chapters
+        )
+    if any(g.photo is not None for g in episode.guests):
+        changes["guests"] = tuple(
+            replace(g, photo=_moved_art(show, prefix, g.photo)) for g in episode.guests
+        )
+    if episode.image is not None:
+        changes["image"] = _moved_art(show, prefix, episode.image)
     changes["page_url"] = show.link  # its page is not on the public site (yet)
     return replace(episode, **changes)  # type: ignore[arg-type]
 
@@ -67,6 +79,23 @@ def _moved(show: Show, prefix: str, facts: AudioFacts, media_url: str) -> str | 
     return show.link + _private_relpath(show, prefix, media_url, facts.path)
 
 
+def _moved_art(show: Show, prefix: str, art: Artwork | None) -> Artwork | None:
+    """A local image under the prefix; an image on another host as it is."""
+    if art is None or art.source is None:
+        return art
+    relpath = prefix + art.source.relative_to(show.root).as_posix()
+    return replace(art, url=show.link + relpath, public_path=relpath)
+
+
+def _moved_alternate(show: Show, prefix: str, alternate: AlternateEnclosure) -> AlternateEnclosure:
+    """A rendition from the show folder under the prefix (its first source, the one the
+    public feed would have behind the analytics prefix); one on another host as it is."""
+    if alternate.path is None or alternate.media_url is None:
+        return alternate
+    url = show.link + _private_relpath(show, prefix, alternate.media_url, alternate.path)
+    return replace(alternate, sources=(url, *alternate.sources[1:]), media_url=url)
+
+
 def private_files(show: Show, episodes: list[Episode], prefix: str) -> list[PrivateFile]:
     """The copies members' feeds point at, for the private episodes among `episodes`
     (as members' feeds carry them: private_episode applied)."""
@@ -74,17 +103,20 @@ def private_files(show: Show, episodes: list[Episode], prefix: str) -> list[Priv
     for episode in episodes:
         if not is_kept_private(episode):
             continue
-        sources: list[tuple[str, Path | None]] = [(episode.media_url, episode.audio.path)]
+        sources: list[tuple[str | None, Path | None]] = [(episode.media_url, episode.audio.path)]
         if episode.other_media is not None:
             sources.append((episode.other_media.media_url, episode.other_media.facts.path))
+        sources += [(a.media_url, a.path) for a in episode.alternate_enclosures]
         transcript: Transcript | None = episode.transcript
         if transcript is not None and transcript.public_path and transcript.source:
             files[transcript.public_path] = transcript.source
-        image = episode.image
-        if image is not None and image.public_path and image.source:
-            files[image.public_path] = image.source
+        arts = [episode.image, *(c.image for c in episode.chapters)]
+        arts += [g.photo for g in episode.guests]
+        for art in arts:
+            if art is not None and art.public_path and art.source:
+                files[art.public_path] = art.source
         for url, source in sources:
-            if source is not None and url.startswith(show.link + prefix):
+            if url and source is not None and url.startswith(show.link + prefix):
                 files[url[len(show.link) :]] = source
     return [PrivateFile(relpath, source) for relpath, source in sorted(files.items())]
 
