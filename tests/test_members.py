@@ -469,3 +469,35 @@ def test_deploy_uploads_member_feeds_and_announces_only_the_public_one(
         assert (target / ada).is_file() and not (target / bob).exists()
         all_hits = [h.path + h.body.decode() for h in index.hits + hub.hits]
         assert not any("members" in hit for hit in all_hits)
+
+
+def test_deploy_uploads_member_feeds_but_pings_only_the_public_one(
+    make_show, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    from deploy_tools import recorder
+    from gaepod.deploy import DeployOptions, deploy
+
+    (tmp_path / "members.yaml").write_text(MEMBERS, encoding="utf-8")
+    with recorder() as index, recorder(204) as hub:
+        monkeypatch.setenv("GAEPOD_PODCAST_INDEX_URL", index.url + "api/1.0/hub/pubnotify")
+        root = make_show(2, show_yaml=SITE_YAML + f"websub_hubs:\n  - {hub.url}\n")
+        out, target = tmp_path / "out", tmp_path / "www"
+        publish(root, out)
+        report = deploy(DeployOptions(show=root, out=out, to=str(target)))
+        ada = member_feed(out, "ada").relative_to(out).as_posix()
+        assert ada in report.uploaded and (target / ada).is_file()
+        assert [p.ok for p in report.pings] == [True, True]
+        pinged = [hit.query.get("url") for hit in index.hits] + [
+            hit.form.get("hub.url") for hit in hub.hits
+        ]
+        assert pinged == [["https://show.example.org/feed.xml"]] * 2
+        assert b"members/" not in b"".join(hit.path.encode() for hit in index.hits)
+
+
+def test_a_members_file_inside_the_show_folder_is_refused(make_show, key: str) -> None:
+    root = make_show(1, show_yaml=SHOW_YAML + "members: private/members.yaml\n")
+    (root / "private").mkdir()
+    (root / "private" / "members.yaml").write_text(MEMBERS, encoding="utf-8")
+    (error,) = check_show(root).errors
+    assert error.code == "E702" and error.path.name == "podcast.yaml"
+    assert "members: ../members.yaml" in error.hint

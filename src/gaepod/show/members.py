@@ -94,13 +94,14 @@ def read_members_field(
         )
         return None, ()
     if path.is_relative_to(show_file.parent.resolve()):
-        reader.warn(
+        reader.error(
             node,
-            "W702",
+            "E702",
             f"the members file '{written}' is inside the show folder",
-            "the show folder is usually in git: move the file out (`members: ../members.yaml`) "
-            "or be sure git ignores it",
+            "the show folder is in git (and its YAML files are episodes): move the file out, "
+            "e.g. beside it, and write `members: ../members.yaml`",
         )
+        return None, ()
     members, diagnostics = read_members(path)
     reader.diagnostics.extend(diagnostics)
     return path, members
