@@ -153,32 +153,33 @@ def test_the_first_edit_after_a_cold_build_reuses_what_its_workers_worked_out(
     monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)  # the example show is small: fork anyway
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
     log = tmp_path / "computed.txt"  # appended to by whichever process computes an entry
-    entry = site_search._entry
+    entry = site_search._doc_words
 
-    def counting(view):
+    def counting(doc):
         with log.open("a") as handle:
-            handle.write(view.slug + "\n")
-        return entry(view)
+            handle.write(doc.href + "\n")
+        return entry(doc)
 
-    monkeypatch.setattr(site_search, "_entry", counting)
+    monkeypatch.setattr(site_search, "_doc_words", counting)
     source = show / "005-priya-raghunathan-chips-cables-geography-of-the-cloud.yaml"
     source.write_text(
         source.read_text().replace("description: |\n", "description: |\n  Zanzibar. ", 1)
     )
     assert run("build", "-q", "--no-tag", "--show", str(show), "--out", str(out)).exit_code == 0
-    assert log.read_text().split() == ["005-priya-raghunathan-chips-cables-geography-of-the-cloud"]
+    href = "episodes/005-priya-raghunathan-chips-cables-geography-of-the-cloud/index.html"
+    assert log.read_text().split() == [href]
     index = (out / "search.json").read_bytes()
-    entries = {e["u"]: e for e in json.loads(index)["episodes"]}
-    assert (
-        "zanzibar"
-        in entries["episodes/005-priya-raghunathan-chips-cables-geography-of-the-cloud/index.html"][
-            "w"
-        ]
-    )
+    files = {p.name: p.read_bytes() for p in (out / "search").glob("words-*.json")}
+    docs = [d["u"] for d in json.loads(index)["docs"]]
+    words = {}
+    for data in files.values():
+        words.update(json.loads(data))
+    assert words["zanzibar"] == [[docs.index(href)]]
     shutil.rmtree(show / ".gaepod")
     shutil.rmtree(out)
     cold = run("build", "--no-tag", "--show", str(show), "--out", str(out))
     assert cold.exit_code == 0, cold.output
+    assert {p.name: p.read_bytes() for p in (out / "search").glob("words-*.json")} == files
     assert (out / "search.json").read_bytes() == index  # what a cold build makes
 
 
@@ -598,14 +599,14 @@ def test_a_first_build_fills_a_folder_beside_public_and_publishes_it_whole(
 def test_a_first_build_that_fails_leaves_no_public_folder_and_nothing_beside_it(
     show: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from gaepod.site import plan as site
+    from gaepod.site import search
 
     out = tmp_path / "public"
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device", str(out / "search.json"))
 
-    monkeypatch.setattr(site, "search_index", broken)
+    monkeypatch.setattr(search.SearchIndex, "main", broken)
     result = run("build", "-q", "--show", str(show), "--out", str(out))
 
     assert result.exit_code == 1

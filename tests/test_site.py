@@ -266,13 +266,20 @@ def test_search_words_leave_out_link_addresses() -> None:
 
 def test_search_index_covers_the_archive(example_site: Path) -> None:
     index = json.loads((example_site / "search.json").read_text())
-    entries = index["episodes"]
+    entries = [d for d in index["docs"] if d.get("x") != "p"]
     assert len(entries) == 9
     jose = next(e for e in entries if e["g"] == ["José Ñúñez"])
     assert jose["u"] == "episodes/006-jose-nunez-litio-agua-soberania/index.html"
     assert "litio" in jose["k"]
-    assert "soberania" in jose["w"].split()  # folded words of the show notes
+    assert jose["s"].startswith("El ingeniero y economista José Ñúñez")
+    number = index["docs"].index(jose)
+    words = {}
+    for shard in range(index["shards"]):
+        words.update(json.loads((example_site / f"search/words-{shard:03d}.json").read_text()))
+    assert number in words["soberania"][0]  # folded words of the show notes
     assert (example_site / jose["u"]).is_file()
+    pages = [d for d in index["docs"] if d.get("x") == "p"]
+    assert "support/index.html" in {p["u"] for p in pages}
     search = (example_site / "search/index.html").read_text()
     assert 'data-index="../search.json"' in search
     assert 'href="../archive/index.html">Browse all episodes</a>' in search

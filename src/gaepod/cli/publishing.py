@@ -373,6 +373,7 @@ def run_pipeline(
 ) -> BuildReport:
     """publish.build with a status line on a terminal and `--verbose`'s log; a
     GaepodError becomes its report and exit code."""
+    from ..publish import Stage
     from ..publish import build as run_build
 
     def log(message: str) -> None:
@@ -388,6 +389,11 @@ def run_pipeline(
     if verbose:
         for name, seconds in report.timings.items():
             terminal.err.print(f"[dim]{escape(name)}: {seconds:.3f} s[/]")
+        if Stage.SITE in options.stages and options.out.is_dir():
+            from ..site.search import index_sizes
+
+            for size in index_sizes(options.out):
+                terminal.err.print(f"[dim]{escape(size.describe())}[/]")
     return report
 
 

@@ -30,7 +30,15 @@ from .i18n import N_, locale_tag, translations
 from .meta import episode_jsonld, series_jsonld, share_links, transcript_text
 from .photos import PHOTO_VERSION, SIZES, photo_file, resized
 from .player import hosted_path
-from .search import SEARCH_PATH, search_index
+from .search import (
+    SEARCH_PATH,
+    WORDS_PATH,
+    SearchDoc,
+    SearchIndex,
+    notes_text,
+    page_doc,
+    shard_count,
+)
 from .sides import Alternate, LanguageLink, SideLinks, primary, translation_groups
 from .theme import ASSETS, environment, static_files, template_fingerprint
 from .theme import theme_dir as theme_dir  # re-exported for build
@@ -391,11 +399,14 @@ class _Planner:
         """The search script's sentences in the page's language ({n}: a number)."""
         _ = self._
         return {
-            "prompt": _(N_("Type a word to search {n} episodes.")),
+            "prompt": _(N_("Type a word to search {n} episodes and the show’s pages.")),
             "loading": _(N_("Loading the search index…")),
-            "one": _(N_("1 episode found.")),
-            "many": _(N_("{n} episodes found.")),
-            "first": _(N_("{n} episodes found (showing the first {limit}).")),
+            "one": _(N_("1 result found.")),
+            "many": _(N_("{n} results found.")),
+            "first": _(N_("{n} results found (showing the first {limit}).")),
+            "page": _(N_("Page")),
+            "notes": _(N_("In the show notes:")),
+            "transcript": _(N_("In the transcript:")),
             "offline": _(N_("Search works when the site is served by a web server.")),
             "browse": _(N_("Browse all episodes")),
         }
@@ -447,13 +458,62 @@ class _Planner:
             meta=self.meta(relpath, _(N_("Search"))),
             search_messages=self._search_messages(),
         )
-        digests = [v.digest for v in views]
-        yield Page(
-            f"{p}{SEARCH_PATH}",
-            digest(self.base, SEARCH_PATH, digests),
-            partial(search_index, views),
-            whole_show=True,
-        )
+        yield from self._search_files(show_pages)
+
+    def _search_files(self, show_pages: Sequence[ShowPage]) -> Iterator[Page]:
+        """search.json and its word files (site/search.py), keyed by every document's
+        digest and transcript stamp: made again, all of them, when one changed."""
+        docs: list[SearchDoc] = []
+        text_bytes = 0
+        for view in self.data.views:
+            episode = view.episode
+            transcript = episode.transcript
+            source = transcript.source if transcript else None
+            stamp: object = None
+            if source is not None:
+                try:
+                    stat = source.stat()
+                    stamp = (stat.st_mtime_ns, stat.st_size)
+                    text_bytes += stat.st_size
+                except OSError:
+                    source = None
+            text_bytes += len(episode.description_md) + len(episode.summary or "")
+            docs.append(
+                SearchDoc(
+                    "e",
+                    view.title,
+                    str(view.href),
+                    partial(getattr, view, "date_text"),
+                    tuple(g.name for g in view.guests),
+                    tuple(t.name for t in view.tags),
+                    partial(getattr, view, "summary"),
+                    view.lang,
+                    view.digest,
+                    partial(notes_text, episode.description_md),
+                    source,
+                    stamp,
+                )
+            )
+        pages = [(p.title, p.href, p.body_md, p.description or "", p.lang) for p in show_pages]
+        if not self._has_page(show_pages, ABOUT):
+            about = self._(N_("About %(title)s")) % {"title": self.site.title}
+            pages.append(
+                (about, f"{self.prefix}{ABOUT}/index.html", self.show.description_md, "", None)
+            )
+        for title, href, body_md, description, lang in pages:
+            text_bytes += len(body_md)
+            key = digest(title, href, body_md, description, lang)
+            body = partial(notes_text, body_md)
+            page_lang = lang if lang and primary(lang) != primary(self.language) else ""
+            docs.append(page_doc(title, href, body, description, key, page_lang))
+        shards = shard_count(text_bytes)
+        index = SearchIndex(docs, shards)
+        key = digest(self.base, [(d.key, d.transcript_stamp) for d in docs], shards)
+        p = self.prefix
+        yield Page(f"{p}{SEARCH_PATH}", digest(key, SEARCH_PATH), index.main, whole_show=True)
+        for number in range(shards):
+            relpath = f"{p}{WORDS_PATH.format(number)}"
+            yield Page(relpath, digest(key, relpath), partial(index.shard, number))
 
     def groups(self) -> dict[str, list[Group]]:
         data = self.data
