@@ -80,6 +80,24 @@ def test_a_changed_transcript_changes_the_index(make_show, tmp_path: Path) -> No
     assert "wombats" in found and "quokkas" not in found
 
 
+def test_build_verbose_reports_the_index_size(make_show, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gaepod.cli import app
+
+    show = make_show(2, show_yaml=SITE_YAML)
+    out = tmp_path / "out"
+    command = ["build", "--verbose", "--no-tag", "--show", str(show), "--out", str(out)]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stderr.splitlines() if x.startswith("search: "))
+    size = (out / "search.json").stat().st_size
+    assert f"search.json {size} B (" in line and "gzipped" in line
+    assert "+ 1 word file " in line and "a one-word search loads at most" in line
+    again = CliRunner().invoke(app, command)  # nothing to do: the size is still told
+    assert "nothing changed" in again.stderr and "search: search.json" in again.stderr
+
+
 def test_shards_are_a_power_of_two_that_grows_with_the_text() -> None:
     assert shard_count(0) == 1
     assert shard_count(300_000) == 2
