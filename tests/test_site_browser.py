@@ -149,14 +149,19 @@ def test_search_finds_guests_tags_and_notes(browser, base_url) -> None:
         watched.page.wait_for_url("**/search/index.html")
         page = watched.page
         results = "document.getElementById('search-results')"
-        for query, expected in (
-            ("nunez", "Litio"),  # a guest, accent-folded: José Ñúñez
-            ("freight rates", "Marta Oliveira"),  # words found only in the show notes
-            ("stablecoins", "Zoë Dubois"),  # a tag
+        for query, expected, count in (
+            ("nunez", "Litio", 1),  # a guest, accent-folded: José Ñúñez
+            ("freight rates", "Marta Oliveira", 1),  # words found only in the show notes
+            ("stablecoins", "Zoë Dubois", 2),  # a tag, and the reading list page's text
         ):
             page.fill("#search-query", query)
             page.wait_for_function(f"{results}.textContent.includes({expected!r})")
-            assert page.evaluate(f"{results}.children.length") == 1, query
+            assert page.evaluate(f"{results}.children.length") == count, query
+        first = page.locator("#search-results li").first
+        assert "Zoë Dubois" in first.inner_text()  # the episode's topic ranks above the page
+        assert page.locator("#search-results li").nth(1).locator("h2").inner_text() == (
+            "Reading list"
+        )
         page.click("#search-results a")
         page.wait_for_url("**/episodes/004-*/index.html")
         screenshot(page, "site-search-result-phone")
