@@ -221,6 +221,12 @@ def test_search_finds_a_show_page_and_marks_the_words(browser: Any, base_url: st
     assert "Members get early episodes" in first.locator("p.summary").inner_text()
     assert first.locator("h2 mark").all_inner_texts() == ["member"]
     assert first.locator("p.summary mark").all_inner_texts() == ["Member", "early"]
+    page.fill("#search-query", "bibliography")  # written only in that page's text
+    page.wait_for_function("/1 result/.test(document.getElementById('search-status').textContent)")
+    only = page.locator("#search-results li")
+    assert only.locator("h2 a").get_attribute("href") == "../become-a-member/index.html"
+    assert only.locator("p.summary").inner_text().startswith("Members get early episodes")
+    assert only.locator("p.found-in").inner_text() == "On the page: bibliography"
     page.fill("#search-query", "ports pipelin")
     page.wait_for_function(
         "document.querySelector('#search-results h2') &&"

@@ -407,6 +407,7 @@ class _Planner:
             "page": _(N_("Page")),
             "notes": _(N_("In the show notes:")),
             "transcript": _(N_("In the transcript:")),
+            "page_text": _(N_("On the page:")),
             "offline": _(N_("Search works when the site is served by a web server.")),
             "browse": _(N_("Browse all episodes")),
         }

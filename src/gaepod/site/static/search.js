@@ -37,7 +37,8 @@
     browse: "Browse all episodes",
     page: "Page",
     notes: "In the show notes:",
-    transcript: "In the transcript:"
+    transcript: "In the transcript:",
+    page_text: "On the page:"
   };
   var messages = {};
   try {
@@ -168,7 +169,8 @@
       }
       var line = document.createElement("p");
       line.className = "found-in";
-      line.appendChild(document.createTextNode(text(where) + " "));
+      var label = where === "notes" && entry.x === "p" ? "page_text" : where;
+      line.appendChild(document.createTextNode(text(label) + " "));
       words.slice(0, 8).forEach(function (word, n) {
         if (n) {
           line.appendChild(document.createTextNode(", "));
