@@ -93,7 +93,7 @@ def test_check_reports_a_malformed_prefix_at_its_line(
 ) -> None:
     show = make_show(show_yaml=SHOW_YAML + f'analytics_prefix: "{value}"\n')
     result = check_show(show)
-    problems = [d for d in result.diagnostics if d.code == "E401"]
+    problems = [d for d in result.diagnostics if d.code == "E420"]
     assert len(problems) == 1 and message in problems[0].message
     assert problems[0].line == SHOW_YAML.count("\n") + 1
     assert result.podcast is None
@@ -104,7 +104,7 @@ def test_check_reports_a_malformed_prefix_at_its_line(
 def test_plain_http_prefix_is_a_warning(make_show: ShowBuilder) -> None:
     show = make_show(show_yaml=SHOW_YAML + "analytics_prefix: http://op3.dev/e/\n")
     result = check_show(show)
-    assert [d.code for d in result.warnings if d.code.startswith("W40")] == ["W402"]
+    assert [d.code for d in result.warnings if d.code.startswith("W42")] == ["W421"]
     assert result.podcast is not None
 
 
@@ -218,4 +218,4 @@ def test_websub_hubs_are_named_in_the_feed(make_show: ShowBuilder, tmp_path: Pat
 def test_a_hub_that_is_no_url_is_an_error(make_show: ShowBuilder) -> None:
     show = make_show(show_yaml=SHOW_YAML + "websub_hubs: [pubsubhubbub.appspot.com]\n")
     result = check_show(show)
-    assert [d.code for d in result.errors] == ["E402"]
+    assert [d.code for d in result.errors] == ["E422"]

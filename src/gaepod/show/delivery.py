@@ -57,12 +57,12 @@ def read_analytics_prefix(reader: FieldReader, node: Node | None, podcast_guid: 
             continue
         problem = prefix_problem(value, podcast_guid)
         if problem is not None:
-            reader.error(item, "E401", problem[0], problem[1])
+            reader.error(item, "E420", problem[0], problem[1])
             continue
         if value.startswith("http://"):
             reader.warn(
                 item,
-                "W402",
+                "W421",
                 f"the analytics prefix '{value}' is plain http",
                 "Apple asks for https enclosures: use the service's https address",
             )
@@ -106,12 +106,12 @@ def read_hubs(reader: FieldReader, node: Node | None) -> list[str]:
         if not is_http_url(value):
             reader.error(
                 item,
-                "E402",
+                "E422",
                 f"'websub_hubs' entry is not an http(s) URL: '{value}'",
                 "e.g. https://pubsubhubbub.appspot.com/",
             )
         elif value in hubs:
-            reader.warn(item, "W403", f"hub '{value}' is listed twice", "remove one")
+            reader.warn(item, "W423", f"hub '{value}' is listed twice", "remove one")
         else:
             hubs.append(value)
     return hubs
