@@ -501,3 +501,34 @@ def test_a_members_file_inside_the_show_folder_is_refused(make_show, key: str) -
     (error,) = check_show(root).errors
     assert error.code == "E702" and error.path.name == "podcast.yaml"
     assert "members: ../members.yaml" in error.hint
+
+
+def test_every_speedup_off_publishes_the_same_members_feeds(show: Path, tmp_path: Path) -> None:
+    """A members' show built with every speed-up on and off: the same bytes, through an
+    edit of a members-only episode and a member's removal."""
+    import shutil
+
+    from test_speed import build as build_with
+    from test_speed import snapshot
+
+    slow = tmp_path / "slow" / "show"
+    shutil.copytree(show, slow)
+    shutil.copyfile(tmp_path / "members.yaml", tmp_path / "slow" / "members.yaml")
+    outs = {show: tmp_path / "fast-out", slow: tmp_path / "slow-out"}
+
+    def both(change: object = None) -> None:
+        for root, speedups in ((show, ""), (slow, "off")):
+            if callable(change):
+                change(root)
+            build_with(root, outs[root], speedups)
+        assert snapshot(outs[show]) == snapshot(outs[slow])
+
+    both()
+    both(
+        lambda root: (root / "003-secret.yaml").write_text(
+            (root / "003-secret.yaml").read_text().replace(SECRET_TITLE, "Renamed Session"), "utf-8"
+        )
+    )
+    both(lambda root: (root.parent / "members.yaml").write_text(MEMBERS.split("  - id: bob")[0]))
+    assert "Renamed Session" in titles(member_feed(outs[show], "ada"))
+    assert not member_feed(outs[show], "bob").exists()
