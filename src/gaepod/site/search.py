@@ -159,10 +159,18 @@ class SearchIndex:
         their transcript), each list ascending (documents in index order)."""
         tables: list[dict[str, tuple[list[int], list[int]]]] = [{} for _ in range(self.shards)]
         count = self.shards
+        where: dict[str, dict[str, tuple[list[int], list[int]]]] = {}  # word -> its table
+
+        def table_of(word: str) -> dict[str, tuple[list[int], list[int]]]:
+            table = where.get(word)
+            if table is None:
+                table = where[word] = tables[shard_of(word, count)]
+            return table
+
         for number, doc in enumerate(self.docs):
             written = recall("search.notes", doc.key, partial(_doc_words, doc)).split()
             for word in written:
-                table = tables[shard_of(word, count)]
+                table = table_of(word)
                 found = table.get(word)
                 if found is None:
                     found = table[word] = ([], [])
@@ -175,7 +183,7 @@ class SearchIndex:
             for word in spoken.split():
                 if word in known:
                     continue
-                table = tables[shard_of(word, count)]
+                table = table_of(word)
                 found = table.get(word)
                 if found is None:
                     found = table[word] = ([], [])
