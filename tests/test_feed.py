@@ -331,11 +331,36 @@ def test_remote_audio_keeps_its_url_length_and_duration(make_show, tmp_path: Pat
     assert podcast["episodes"][-1]["total_time"] == 3723
 
 
-def test_remote_audio_without_length_warns(make_show) -> None:
+def test_remote_audio_without_length_is_an_error(make_show) -> None:
     remote = 'title: "X"\ndate: 2019-03-01T08:00:00Z\naudio_url: https://h.example/a.mp3\n'
     result = check_show(make_show(1, files={"002-x.yaml": remote}))
-    assert result.is_ok
-    assert sorted(d.code for d in result.warnings) == ["W143", "W147", "W148"]  # W143: no notes
+    assert [d.code for d in result.errors] == ["E147"]
+    assert "length_unknown: true" in result.errors[0].hint
+    assert sorted(d.code for d in result.warnings) == ["W143", "W148"]  # W143: no notes
+    for length in ("length: 0\n", ""):
+        unknown = remote + length + "length_unknown: true\n"
+        result = check_show(make_show(1, files={"002-x.yaml": unknown}))
+        assert result.is_ok, result.diagnostics
+
+
+def test_a_length_said_unknown_is_published_as_0(make_show, tmp_path: Path) -> None:
+    remote = (
+        'title: "X"\ndate: 2019-03-01T08:00:00Z\naudio_url: https://h.example/a.mp3\n'
+        'duration: "00:10:00"\nlength_unknown: true\ndescription: notes\n'
+    )
+    data = build_feed(make_show(1, files={"002-x.yaml": remote}), tmp_path / "out")
+    enclosures = etree.fromstring(data).findall("channel/item/enclosure")
+    remote = [e for e in enclosures if e.get("url") == "https://h.example/a.mp3"]
+    assert [e.get("length") for e in remote] == ["0"]
+
+
+def test_length_unknown_with_a_length_is_an_error(make_show) -> None:
+    remote = (
+        'title: "X"\ndate: 2019-03-01T08:00:00Z\naudio_url: https://h.example/a.mp3\n'
+        "length: 10\nlength_unknown: true\n"
+    )
+    result = check_show(make_show(1, files={"002-x.yaml": remote}))
+    assert [d.code for d in result.errors] == ["E147"]
 
 
 def test_pubdates_compared_are_written_as_feedgen_writes_them() -> None:

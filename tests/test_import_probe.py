@@ -15,6 +15,7 @@ from conftest import REPO, mp3_bytes, run_check
 from gaepod.cli import app
 from gaepod.importer.feed_import import import_feed
 from gaepod.importer.values import format_clock
+from gaepod.show.check import check_show
 from gaepod.show.probe import probe
 from gaepod.show.remote import BLOCK, RangeReader, RemoteError, probe_remote
 from http_files import Served, file_server
@@ -116,11 +117,17 @@ def test_an_item_that_cannot_be_read_is_named_with_its_line(scale_feed, tmp_path
     # its gaps are still reported; the filled ones are not
     gaps = [d for d in report.warnings if d.code in ("W217", "W218")]
     assert gaps and all("items" not in d.message for d in gaps)
-    # the imported show is checked: only that episode still lacks them
+    # the imported show is checked: only that episode still lacks them; its missing
+    # length is an error (E147) until the host adds it or says it is unknown on purpose
+    errors = check_show(tmp_path / "show").errors
+    assert [d.code for d in errors] == ["E147"] and [d.code for d in report.errors] == ["E147"]
+    (errors[0].path).write_text(
+        errors[0].path.read_text(encoding="utf-8") + "length_unknown: true\n", encoding="utf-8"
+    )
     check = run_check(tmp_path / "show", now=NOW).check
     assert check is not None and check.is_ok
-    missing = {d.path.name for d in check.warnings if d.code in ("W147", "W148")}
-    assert len(missing) == 1
+    missing = {d.path.name for d in check.warnings if d.code == "W148"}
+    assert missing == {errors[0].path.name}
 
 
 def test_import_probe_on_the_command_line(scale_feed, tmp_path: Path) -> None:
@@ -128,7 +135,8 @@ def test_import_probe_on_the_command_line(scale_feed, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["import", str(feed), "--show", str(tmp_path / "show"), "--probe"]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the item it could not read lacks a length
+    assert "error[E147]" in result.stderr
     assert re.search(
         r"probe: 22 lengths and 22 durations read over HTTP for 23 items \([\d,]+ KiB "
         r"downloaded\); 1 item could not be read \(W260, line \d+\)",
@@ -138,7 +146,7 @@ def test_import_probe_on_the_command_line(scale_feed, tmp_path: Path) -> None:
     quiet = CliRunner().invoke(
         app, ["import", str(feed), "--show", str(tmp_path / "q"), "--probe", "--quiet"]
     )
-    assert quiet.exit_code == 0 and quiet.stdout == ""
+    assert quiet.exit_code == 1 and quiet.stdout == ""
 
 
 def test_without_probe_nothing_is_fetched(scale_feed, tmp_path: Path) -> None:

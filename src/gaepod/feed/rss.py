@@ -20,6 +20,7 @@ from .. import __version__
 from ..errors import Diagnostic, Severity
 from ..model import AlternateEnclosure, Artwork, Episode, Media, Podcast, Show
 from ..show.feeds import MAIN_FEED, Feed, show_feeds
+from ..show.links import absolute_links
 from ..show.notes import to_html, to_text, truncate
 from .extension import ChannelNamespace, ItemNamespace, PodcastEntryExtension, PodcastExtension
 
@@ -29,7 +30,8 @@ LARGE_FEED_BYTES = 3 * 1024 * 1024  # some apps refuse larger feeds
 
 
 # What an item's bytes depend on besides its episode: reused items must come from the same.
-RENDERER = f"feedgen {feedgen_version} lxml {LXML_VERSION}"
+ITEM_FORMAT = 2  # raised when gaepod writes items differently: earlier items are not reused
+RENDERER = f"feedgen {feedgen_version} lxml {LXML_VERSION} items {ITEM_FORMAT}"
 ITEM_START = b"    <item>\n"  # how lxml's pretty printer opens an item (depth 2)
 CHANNEL_END = b"  </channel>\n"
 ITEM_BATCH = 200  # items per feedgen document: bounds the lxml tree's memory
@@ -203,7 +205,8 @@ def _add_item(fg: FeedGenerator, show: Show, episode: Episode) -> None:
     entry.link(href=episode.page_url)
     entry.guid(episode.guid, permalink=False)
     entry.pubDate(episode.date)
-    notes_html = to_html(episode.description_md)
+    # apps have no base URL: relative links and images are resolved against the page's
+    notes_html = absolute_links(to_html(episode.description_md), episode.page_url)
     entry.description(item_description(episode, notes_html))
     if notes_html:
         entry.content(notes_html)

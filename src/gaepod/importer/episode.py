@@ -220,10 +220,12 @@ def _audio_fields(
             enclosure,
             "W217",
             f"{label}: the enclosure length is "
-            f"{repr(written_length) if written_length else 'missing'}; the feed will say 0",
-            "no valid enclosure length (the feed will say 0)",
+            f"{repr(written_length) if written_length else 'missing'}; its episode file "
+            "has none (E147 until it does)",
+            "no valid enclosure length (E147 until they have one)",
             "Apple requires the file size: add `length:` in bytes (`curl -sI URL` "
-            "shows it as Content-Length), or import with --probe to read it",
+            "shows it as Content-Length), import with --probe to read it, or write "
+            "`length_unknown: true` to publish 0 on purpose",
         )
     else:
         fields["length"] = length

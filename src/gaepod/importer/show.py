@@ -324,7 +324,10 @@ def _optional_fields(channel: Any, log: ImportLog, fields: dict[str, Any]) -> No
     copyright_text = one_line(child_text(channel, "copyright"))
     if copyright_text:
         fields["copyright"] = copyright_text
-    keywords = [one_line(k) for k in child_text(channel, "itunes:keywords").split(",")]
+    written_keywords = child_text(channel, "itunes:keywords")
+    # "history politics trade" (spaces, no commas) is three keywords, not one
+    separator = "," if "," in written_keywords else None
+    keywords = [one_line(k) for k in written_keywords.split(separator)]
     if any(keywords):
         fields["keywords"] = list(dict.fromkeys(k for k in keywords if k))
     funding = []

@@ -16,8 +16,9 @@ from ..state import Stamp
 from .episode import read_episode
 from .languages import language_problems
 from .ledger import LEDGER_FILE
+from .links import link_problems
 from .members import members_key, members_problems
-from .pages import page_problems
+from .pages import read_pages
 from .podcast import SHOW_FILE, ShowContext, read_show
 from .probe import audio_problems
 from .redirects import redirect_problems
@@ -152,10 +153,12 @@ def check_show(
         cache.forget_missing({root / SHOW_FILE, *files})
     diagnostics.extend(cross_file_problems(episodes))
     diagnostics.extend(redirect_problems(episodes))
+    pages, problems_of_pages = read_pages(root)
     if show is not None:
         diagnostics.extend(language_problems(show, episodes))
         diagnostics.extend(members_problems(show, episodes, members_key()))
-    diagnostics.extend(page_problems(root))
+        diagnostics.extend(link_problems(show, episodes, (page.path for page in pages)))
+    diagnostics.extend(problems_of_pages)
     for episode in episodes:
         diagnostics.extend(audio_problems(episode))
     episodes.sort(key=Episode.sort_key)
@@ -197,6 +200,8 @@ def recheck(result: CheckResult, root: Path, cache: BuildCache, sources: set[Pat
     diagnostics.extend(d for d in language_problems(show, present) if d.path in fresh)
     found = members_problems(show, present, members_key())
     diagnostics.extend(d for d in found if d.path in fresh)
+    page_paths = [page.path for page in read_pages(root)[0]]
+    diagnostics.extend(d for d in link_problems(show, present, page_paths) if d.path in fresh)
     diagnostics.sort(key=sort_key)
     return CheckResult(
         Podcast(show, tuple(present)),

@@ -31,7 +31,7 @@ from .alternates import read_alternates
 from .artwork import read_artwork
 from .delivery import with_prefix
 from .episode20 import EPISODE_FIELDS_20, read_episode_20
-from .fields import FieldReader, is_http_url, read_fields_file
+from .fields import FieldReader, is_http_url, read_fields_file, warn_html_in_title
 from .load import Mapping, Node, Scalar, read_document
 from .members import ACCESS_FIELDS, read_access
 from .podcast import ShowContext, read_language, read_platforms
@@ -42,7 +42,7 @@ from .redirects import read_redirect_from
 from .video import is_youtube_host, youtube_video_id
 from .vocab import MEDIA_SUFFIXES, REMOTE_MEDIA_TYPES, TRANSCRIPT_TYPES
 
-REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type")
+REMOTE_AUDIO_FIELDS = ("audio_url", "length", "duration", "type", "length_unknown")
 VIDEO_FIELDS = ("video", "enclosure", *ACCESS_FIELDS)
 EPISODE_FIELDS = (
     *VIDEO_FIELDS, "title", "date", "audio", "guid", "number", "season", "episode_type", "explicit",
@@ -147,6 +147,7 @@ def _read_fields(
     need = reader.require
     title_node = need(doc, "title", "episode", 'title: "Guest Name: Topic, Topic, & Topic?"')
     title = reader.text(title_node, "title", max_length=255)
+    warn_html_in_title(reader, title_node, title)
     date = reader.datetime(
         need(doc, "date", "episode", "date: 2025-05-07T09:30:00-05:00"), "date", *date_zone(show)
     )
@@ -346,19 +347,25 @@ def _read_remote_audio(reader: FieldReader, doc: Mapping) -> tuple[AudioFacts | 
     url = reader.url(url_node, "audio_url")
     length_node = doc.get("length")
     length = reader.integer(length_node, "length", minimum=0)
-    if length_node is None:
-        reader.warn(
-            doc,
-            "W147",
-            "remote audio without 'length' (bytes); the feed says 0",
-            "Apple requires the enclosure length: add `length: <file size in bytes>`",
+    unknown_node = doc.get("length_unknown")
+    is_unknown = bool(reader.boolean(unknown_node, "length_unknown"))
+    if is_unknown and length:
+        reader.error(
+            unknown_node,
+            "E147",
+            f"'length_unknown' is true, but 'length' is {length}",
+            "remove `length_unknown:` (the length is known)",
         )
-    elif length == 0:
-        reader.warn(
-            length_node,
-            "W147",
-            "'length' is 0; the feed says 0",
-            "Apple requires the enclosure length: set the file size in bytes",
+    elif not is_unknown and (length_node is None or length == 0):
+        said = "without 'length' (bytes)" if length_node is None else "with 'length: 0'"
+        reader.error(
+            length_node or doc,
+            "E147",
+            f'remote audio {said}: the feed would say length="0", which Apple refuses and '
+            "many apps mishandle",
+            "add `length:` with the file's size in bytes (`curl -sI URL` shows it as "
+            "Content-Length; `gaepod import --probe` reads it), or `length_unknown: true` "
+            "to publish 0 on purpose",
         )
     duration_node = doc.get("duration")
     duration_ms = reader.clock(duration_node, "duration")

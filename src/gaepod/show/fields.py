@@ -348,6 +348,22 @@ class FieldReader:
         return items
 
 
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def warn_html_in_title(reader: FieldReader, node: Node | None, title: str | None) -> None:
+    """W740: a title with HTML-like text, which apps show as it is (or drop)."""
+    found = _HTML_TAG.search(title or "")
+    if found is not None:
+        reader.warn(
+            node,
+            "W740",
+            f"the title contains HTML-like text '{found[0]}'",
+            "titles are plain text: apps show the tag as written (feed validators flag it); "
+            "remove it, or write it without angle brackets",
+        )
+
+
 def is_http_url(value: str) -> bool:
     try:
         parts = urlsplit(value)

@@ -142,11 +142,6 @@ def page_groups(pages: list[ShowPage]) -> dict[str, str]:
     return group
 
 
-def page_problems(root: Path) -> list[Diagnostic]:
-    """Diagnostics of the show's pages, for `gaepod check`."""
-    return read_pages(root)[1]
-
-
 def read_page(source: Path, relative: Path) -> tuple[ShowPage | None, list[Diagnostic]]:
     """One page file; None (with diagnostics) when it cannot be published."""
     path = _page_path(relative)

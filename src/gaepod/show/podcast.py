@@ -15,7 +15,7 @@ from ..model import Category, DefaultFeed, Funding, Owner, PlatformLink, Show, S
 from .artwork import read_artwork
 from .delivery import read_analytics_prefix, read_deploy, read_hubs, refuse_credentials
 from .feeds import derived_podcast_guid
-from .fields import FieldReader, read_fields_file
+from .fields import FieldReader, read_fields_file, warn_html_in_title
 from .load import Mapping, Node
 from .members import read_members_field
 from .show20 import SHOW_FIELDS_20, read_show_20
@@ -117,7 +117,9 @@ def _read_fields(
 ) -> tuple[Show | None, ShowContext]:
     reader.check_keys(refuse_credentials(reader, doc, SHOW_FIELDS, ""), SHOW_FIELDS, "show")
     need = reader.require
-    title = reader.text(need(doc, "title", "show", "title: My Show"), "title", max_length=255)
+    title_node = need(doc, "title", "show", "title: My Show")
+    title = reader.text(title_node, "title", max_length=255)
+    warn_html_in_title(reader, title_node, title)
     description = reader.text(
         need(doc, "description", "show", "description: What the show is about"), "description"
     )
@@ -192,7 +194,7 @@ def _read_fields(
         owner=owner,
         show_type=ShowType(show_type or "episodic"),
         copyright=reader.text(doc.get("copyright"), "copyright"),
-        keywords=tuple(v for v, _ in reader.text_list(doc.get("keywords"), "keywords")),
+        keywords=tuple(read_keywords(reader, doc.get("keywords"), "keywords")),
         funding=tuple(_read_funding(reader, doc.get("funding"))),
         platforms=tuple(read_platforms(reader, doc.get("platforms"))),
         is_complete=bool(reader.boolean(doc.get("complete"), "complete")),
@@ -285,12 +287,27 @@ def _read_show_text(reader: FieldReader, node: Node, code: str) -> ShowText | No
         feed_url=feed_url,
         podcast_guid=_read_podcast_guid(reader, guid_node, feed_url) if guid_node else None,
         categories=tuple(_read_categories(reader, categories)) if categories else None,
-        keywords=tuple(v for v, _ in reader.text_list(keywords, f"{where}.keywords"))
-        if keywords
-        else None,
+        keywords=tuple(read_keywords(reader, keywords, f"{where}.keywords")) if keywords else None,
         platforms=tuple(read_platforms(reader, platforms)) if platforms else None,
         positions={key: (k.line, k.column) for key, (k, _v) in fields.entries.items()},
     )
+
+
+def read_keywords(reader: FieldReader, node: Node | None, field: str) -> list[str]:
+    """The show's keywords (itunes:keywords, comma-separated): W741 for one with spaces."""
+    words = []
+    for word, item in reader.text_list(node, field):
+        if any(c.isspace() for c in word):
+            parts = ", ".join(word.split())
+            reader.warn(
+                item,
+                "W741",
+                f"the keyword '{word}' contains spaces",
+                "apps and validators read itunes:keywords as single words: "
+                f"write them as separate keywords ([{parts}])",
+            )
+        words.append(word)
+    return words
 
 
 def _with_slash(url: str | None) -> str | None:
