@@ -532,3 +532,16 @@ def test_every_speedup_off_publishes_the_same_members_feeds(show: Path, tmp_path
     both(lambda root: (root.parent / "members.yaml").write_text(MEMBERS.split("  - id: bob")[0]))
     assert "Renamed Session" in titles(member_feed(outs[show], "ada"))
     assert not member_feed(outs[show], "bob").exists()
+
+
+def test_list_shows_members_only_and_early_access(show: Path) -> None:
+    from gaepod.publish.listing import list_episodes
+
+    rows = {r.title: r.status for r in list_episodes(show, NOW)}
+    assert rows[SECRET_TITLE] == "members"
+    assert rows[EARLY_TITLE] == "early access"
+    assert rows["Guest 1: Topic, Topic, & Topic?"] == "published"
+    before = {
+        r.title: r.status for r in list_episodes(show, datetime(2026, 11, 1, tzinfo=timezone.utc))
+    }
+    assert before[EARLY_TITLE] == "scheduled"
