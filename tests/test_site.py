@@ -141,7 +141,10 @@ def test_home_page_shows_the_show(example_site: Path) -> None:
     assert 'href="https://podcasts.apple.com/us/podcast/crossroads-currents/id1000000000"' in html
     assert ">Apple Podcasts</span></a>" in html and ">Spotify</span></a>" in html
     assert 'class="button rss" href="feed.xml"' in html
-    assert 'src="art/cover.jpg"' in html
+    # The cover at the sizes it is shown (the original, 1400 px, is for the feed and apps).
+    sized = "art/sized/cover-b93b8290-96.jpg"
+    assert f'<img src="{sized}" srcset="{sized} 1x' in html
+    assert (example_site / "art/cover.jpg").is_file()
     # The latest episode first, with its player; then the 8 before it.
     featured = html.index('<section class="featured"')
     assert html.index("Listener Mailbag", featured) < html.index('id="player"', featured)

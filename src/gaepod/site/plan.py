@@ -26,6 +26,7 @@ from ..model import Episode, Podcast, Show
 from ..show.feeds import show_feeds
 from ..show.notes import to_text, truncate
 from ..show.pages import ABOUT, ShowPage, page_groups, read_pages
+from .artwork import ART_VERSION, art_file, art_sizes
 from .i18n import N_, locale_tag, translations
 from .meta import episode_jsonld, series_jsonld, share_links, transcript_text
 from .photos import PHOTO_VERSION, SIZES, photo_file, resized
@@ -214,6 +215,29 @@ def plan_site(
     main = planners[0][0]
     pages += main.shared_pages([(p, own) for p, own in planners])
     pages += _photo_pages([planner.data for planner, _own in planners])
+    pages += _art_pages(podcast, now)
+    return pages
+
+
+def _art_pages(podcast: Podcast, now: datetime) -> list[Page]:
+    """Every resized copy of the show's cover and of each published episode's own image,
+    keyed by its source's stamp: an image is resized again only when its file changed."""
+    images: dict[str, tuple[Path, int]] = {}
+    arts = [podcast.show.image] + [e.image for e in podcast.published(now) if e.image]
+    for art in arts:
+        if art.source is None:
+            continue
+        for size in art_sizes(art):
+            images.setdefault(art_file(art, size), (art.source, size))
+    pages = []
+    for relpath, (source, size) in sorted(images.items()):
+        try:
+            stat = source.stat()
+            stamp: object = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None  # gone since the check: rendering it names the file
+        key = digest(__version__, ART_VERSION, relpath, str(source), stamp, size)
+        pages.append(Page(relpath, key, partial(resized, source, size)))
     return pages
 
 

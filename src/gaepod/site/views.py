@@ -24,6 +24,7 @@ from ..model import Artwork, Episode, EpisodeType, Person, PlatformLink, Podcast
 from ..paths import slugify
 from ..show.notes import to_html, to_text, truncate
 from ..show.video import embed_url, watch_url, youtube_video_id
+from .artwork import sized_sources
 from .i18n import N_, format_date
 from .photos import PhotoSet, photo_set
 from .player import Player, episode_files, main_player
@@ -92,6 +93,20 @@ class Image:
     alt: str
     width: int = 0
     height: int = 0
+    sized: tuple[tuple[int, str], ...] = ()  # (px, path in the site): resized copies
+
+    def at(self, px: int) -> str:
+        """The smallest copy at least `px` wide (the original when none is)."""
+        return next((path for size, path in self.sized if size >= px), self.src)
+
+    def srcset(self, px: int, root: str) -> Markup:
+        """` srcset="<px copy> 1x, <2px copy> 2x"` for an <img> shown `px` wide, or
+        nothing when the image has no resized copies."""
+        if not self.sized:
+            return Markup("")
+        sharp = self.at(2 * px)
+        sharp = sharp if "://" in sharp else root + sharp
+        return Markup(' srcset="{} 1x, {} 2x"').format(root + self.at(px), sharp)
 
 
 @dataclass(frozen=True)
@@ -165,7 +180,7 @@ def markdown_html(markdown: str) -> Markup:
 
 def artwork_image(art: Artwork, alt: str) -> Image:
     src = quote(art.public_path, safe="/") if art.public_path else art.url
-    return Image(src, art.url, alt, art.width, art.height)
+    return Image(src, art.url, alt, art.width, art.height, sized_sources(art))
 
 
 def _player_clock(ms: int) -> str:
