@@ -65,13 +65,20 @@ class Watched:
             ),
         )
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("requestfailed", self._failed)
 
         def on_dialog(dialog: Any) -> None:
             self.dialogs.append(dialog.message)
             dialog.dismiss()
 
         self.page.on("dialog", on_dialog)
+
+    def _failed(self, request: Any) -> None:
+        # An image the browser stopped loading itself (the listener followed a link
+        # before a lazy image arrived) is no fault of the page; a missing one is.
+        if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
+            return
+        self.problems.append(f"failed: {request.url}")
 
     def open(self, url: str) -> Any:
         response = self.page.goto(url, wait_until="load")
