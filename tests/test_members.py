@@ -244,13 +244,13 @@ def test_a_missing_or_short_key_stops_the_build(
     with pytest.raises(InvalidShowError) as raised:
         publish(show, tmp_path / "out")
     (error,) = [d for d in raised.value.diagnostics if d.is_error]
-    assert error.code == "E706" and error.path.name == "podcast.yaml" and error.line > 0
+    assert error.code == "E906" and error.path.name == "podcast.yaml" and error.line > 0
     assert "openssl rand" in error.hint
     assert not (tmp_path / "out").exists()
     monkeypatch.setenv(MEMBERS_KEY_ENV, "short")
     with pytest.raises(InvalidShowError) as raised:
         publish(show, tmp_path / "out")
-    assert [d.code for d in raised.value.diagnostics if d.is_error] == ["E707"]
+    assert [d.code for d in raised.value.diagnostics if d.is_error] == ["E907"]
 
 
 def test_check_rules_for_members(make_show, tmp_path: Path, key: str) -> None:
@@ -267,20 +267,20 @@ def test_check_rules_for_members(make_show, tmp_path: Path, key: str) -> None:
         },
     )
     found = {(d.path.name, d.code, d.line) for d in check_show(root).errors}
-    assert ("members.yaml", "E704", 4) in found
-    assert ("members.yaml", "E703", 6) in found
+    assert ("members.yaml", "E904", 4) in found
+    assert ("members.yaml", "E903", 6) in found
     early = line_of(root / "001-episode.yaml", "early_access:")
-    assert ("001-episode.yaml", "E709", early) in found
+    assert ("001-episode.yaml", "E909", early) in found
     early = line_of(root / "002-episode.yaml", "early_access:")
-    assert ("002-episode.yaml", "E708", early) in found
+    assert ("002-episode.yaml", "E908", early) in found
 
 
 def test_members_fields_without_a_members_file(make_show) -> None:
     root = make_show(1, files={"001-episode.yaml": episode_yaml(1, access="members")})
     (error,) = check_show(root).errors
-    assert error.code == "E705" and error.line == line_of(root / "001-episode.yaml", "access:")
+    assert error.code == "E905" and error.line == line_of(root / "001-episode.yaml", "access:")
     missing = make_show(1, show_yaml=SHOW_YAML + "members: ../nowhere.yaml\n", name="other")
-    assert [d.code for d in check_show(missing).errors] == ["E701"]
+    assert [d.code for d in check_show(missing).errors] == ["E901"]
 
 
 def test_making_a_published_episode_members_only_is_refused(show: Path, tmp_path: Path) -> None:
@@ -291,7 +291,7 @@ def test_making_a_published_episode_members_only_is_refused(show: Path, tmp_path
     with pytest.raises(InvalidShowError) as raised:
         publish(show, out)
     (error,) = raised.value.diagnostics
-    assert error.code == "E710" and error.path == episode
+    assert error.code == "E910" and error.path == episode
     assert error.line == line_of(episode, "access:")
     publish(show, out, allow_removal=True)
     assert len(titles(out / "feed.xml")) == 1
@@ -344,7 +344,7 @@ def test_members_command_lists_each_address(show: Path, tmp_path: Path) -> None:
     no_key = runner.invoke(app, ["members", "--show", str(show)], env={MEMBERS_KEY_ENV: ""})
     assert no_key.exit_code == 1 and "GAEPOD_MEMBERS_KEY is not set" in no_key.stderr
     assert "Traceback" not in no_key.output
-    # a key the build refuses (E707) gives no addresses: they would never be published
+    # a key the build refuses (E907) gives no addresses: they would never be published
     short = runner.invoke(app, ["members", "--show", str(show)], env={MEMBERS_KEY_ENV: "short"})
     assert short.exit_code == 1 and "too short" in short.stderr and "members/" not in short.output
 
@@ -499,7 +499,7 @@ def test_a_members_file_inside_the_show_folder_is_refused(make_show, key: str) -
     (root / "private").mkdir()
     (root / "private" / "members.yaml").write_text(MEMBERS, encoding="utf-8")
     (error,) = check_show(root).errors
-    assert error.code == "E702" and error.path.name == "podcast.yaml"
+    assert error.code == "E902" and error.path.name == "podcast.yaml"
     assert "members: ../members.yaml" in error.hint
 
 

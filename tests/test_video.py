@@ -142,10 +142,10 @@ def test_each_field_takes_its_kind_of_file(make_show) -> None:
     )
     errors = {e.path.name: e for e in check_show(root).errors}
     first, second, third = (errors[f"00{n}-episode.yaml"] for n in (1, 2, 3))
-    assert first.code == "E601" and "'audio/v.mp4' is a video" in first.message
+    assert first.code == "E801" and "'audio/v.mp4' is a video" in first.message
     assert "`video: audio/v.mp4`" in first.hint and first.line == 4
-    assert second.code == "E601" and "is audio, not video" in second.message
-    assert third.code == "E602" and "no 'video'" in third.message
+    assert second.code == "E801" and "is audio, not video" in second.message
+    assert third.code == "E802" and "no 'video'" in third.message
 
 
 def test_video_and_audio_of_different_lengths_warn(make_show) -> None:
@@ -157,7 +157,7 @@ def test_video_and_audio_of_different_lengths_warn(make_show) -> None:
             "001-episode.yaml": episode_yaml(1, video="video/001.mp4"),
         },
     )
-    (warning,) = [w for w in run_check(root).warnings if w.code == "W603"]
+    (warning,) = [w for w in run_check(root).warnings if w.code == "W803"]
     assert "the video lasts 00:00:02, the audio 00:00:09" in warning.message
 
 
@@ -238,7 +238,7 @@ def test_a_remote_type_that_is_neither_audio_nor_video_warns(make_show) -> None:
         'duration: "00:10:00"\ntype: application/octet-stream\n'
     )
     root = video_show(make_show, {"001-episode.yaml": one_episode() + remote})
-    (warning,) = [w for w in run_check(root).warnings if w.code == "W604"]
+    (warning,) = [w for w in run_check(root).warnings if w.code == "W804"]
     assert warning.line == 9
 
 

@@ -46,7 +46,7 @@ def list_members(show: Path, environ: Mapping[str, str] | None = None) -> list[M
     key = members_key(environ)
     if key is None:
         raise GaepodError(f"{MEMBERS_KEY_ENV} is not set: {KEY_HINT}")
-    if len(key) < MIN_KEY_LENGTH:  # the build refuses it (E707): these would never be live
+    if len(key) < MIN_KEY_LENGTH:  # the build refuses it (E907): these would never be live
         raise GaepodError(
             f"{MEMBERS_KEY_ENV} is {len(key)} characters, too short to keep the members' "
             f"addresses secret (the build refuses it): use at least {MIN_KEY_LENGTH} random "

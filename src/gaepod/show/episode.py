@@ -287,14 +287,14 @@ def _read_media(
     if choice == "video" and video_node is None:
         reader.error(
             choice_node,
-            "E602",
+            "E802",
             "'enclosure: video' but the episode has no 'video'",
             "add `video: video/0001.mp4`, or remove `enclosure:`",
         )
     elif choice == "audio" and not has_audio:
         reader.error(
             choice_node,
-            "E602",
+            "E802",
             "'enclosure: audio' but the episode has no 'audio'",
             "add `audio: audio/0001.mp3`, or remove `enclosure:`",
         )
@@ -307,7 +307,7 @@ def _read_media(
     ):
         reader.warn(
             video_node,
-            "W603",
+            "W803",
             f"the video lasts {_clock(video.duration_ms)[:8]}, the audio "
             f"{_clock(audio.duration_ms)[:8]}",
             "apps offer the two as the same episode: publish the same recording in both",
@@ -384,7 +384,7 @@ def _read_remote_audio(reader: FieldReader, doc: Mapping) -> tuple[AudioFacts | 
     if mime is not None and not mime.startswith(("audio/", "video/")):
         reader.warn(
             doc.get("type"),
-            "W604",
+            "W804",
             f"'type: {mime}' is neither audio nor video",
             "apps play enclosures by their type: `type: audio/mpeg`, `type: video/mp4`, ...",
         )
@@ -463,7 +463,7 @@ def _read_file(
     if facts.is_video != (field == "video"):
         reader.error(
             node,
-            "E601",
+            "E801",
             f"'{written}' is {'a video' if facts.is_video else 'audio, not video'}",
             f"write it as `video: {written}` (with `audio:` too, the feed offers both)"
             if facts.is_video

@@ -87,7 +87,7 @@ def read_members_field(
     if not path.is_file():
         reader.error(
             node,
-            "E701",
+            "E901",
             f"members file not found: '{written}' ({path})",
             "create it (a `members:` list of `{id, name, email}`), outside the show "
             "folder so that it stays out of git: `members: ../members.yaml`",
@@ -96,7 +96,7 @@ def read_members_field(
     if path.is_relative_to(show_file.parent.resolve()):
         reader.error(
             node,
-            "E702",
+            "E902",
             f"the members file '{written}' is inside the show folder",
             "the show folder is in git (and its YAML files are episodes): move the file out, "
             "e.g. beside it, and write `members: ../members.yaml`",
@@ -133,7 +133,7 @@ def read_members(path: Path) -> tuple[tuple[Member, ...], list[Diagnostic]]:
         if not MEMBER_ID.fullmatch(member_id):
             reader.error(
                 id_node,
-                "E703",
+                "E903",
                 f"member id '{member_id}' has characters ids cannot have",
                 "use letters, digits and . _ @ + - (the member's feed address is made from it)",
             )
@@ -142,7 +142,7 @@ def read_members(path: Path) -> tuple[tuple[Member, ...], list[Diagnostic]]:
         if folded in seen:
             reader.error(
                 id_node,
-                "E704",
+                "E904",
                 f"member id '{member_id}' is also on line {seen[folded]}",
                 "every member needs an id of their own: two would share one feed address",
             )
@@ -168,7 +168,7 @@ def members_problems(
                 Diagnostic(
                     episode.source,
                     *at,
-                    "E705",
+                    "E905",
                     f"'{field}' is for members' feeds, but podcast.yaml names no members file",
                     "add `members: ../members.yaml` to podcast.yaml, or remove the line",
                     Severity.WARNING if episode.is_draft else Severity.ERROR,
@@ -181,7 +181,7 @@ def members_problems(
                 show.source,
                 line,
                 column,
-                "E706",
+                "E906",
                 f"{MEMBERS_KEY_ENV} is not set: the members' feeds cannot be made "
                 "(publishing without them would revoke every member's address)",
                 KEY_HINT,
@@ -193,7 +193,7 @@ def members_problems(
                 show.source,
                 line,
                 column,
-                "E707",
+                "E907",
                 f"{MEMBERS_KEY_ENV} is {len(key)} characters: too short to keep the "
                 "members' addresses secret",
                 f"use at least {MIN_KEY_LENGTH} random characters: {KEY_HINT}",
@@ -220,7 +220,7 @@ def read_access(
     if early is not None and access == "members":
         reader.error(
             early_node,
-            "E708",
+            "E908",
             "'early_access' is for episodes that become public; this one is `access: members`",
             "remove `early_access:` (members get it at its `date`), or `access: members`",
         )
@@ -228,7 +228,7 @@ def read_access(
     if early is not None and date is not None and early >= date:
         reader.error(
             early_node,
-            "E709",
+            "E909",
             f"'early_access' ({early.isoformat()}) is not before 'date' ({date.isoformat()})",
             "members get the episode at `early_access`, everyone at `date`: make it earlier",
         )
@@ -237,13 +237,13 @@ def read_access(
 
 
 def moved_to_members(episode: Episode) -> Diagnostic:
-    """E710: a published episode turned `access: members` would vanish from the public feed."""
+    """E910: a published episode turned `access: members` would vanish from the public feed."""
     line, column = episode.positions.get("access", (0, 0))
     return Diagnostic(
         episode.source,
         line,
         column,
-        "E710",
+        "E910",
         f"published episode '{episode.title}' is now `access: members`: apps would remove it "
         "from public listeners' libraries",
         "remove `access: members`, or pass --allow-removal to move it to the members' feeds",
