@@ -134,6 +134,25 @@ def test_chapter_links_seek_the_player(browser, base_url) -> None:
         watched.close()
 
 
+def test_a_soundbite_link_plays_its_moment(browser, base_url) -> None:
+    watched = Watched(browser, DESKTOP)
+    try:
+        watched.open(base_url + EPISODE)
+        page = watched.page
+        page.wait_for_function("document.getElementById('player').readyState >= 1")
+        link = "section.soundbites a[data-seek='player']"
+        assert page.get_attribute(link, "href").endswith("001.mp3#t=1,3")  # without script
+        page.click(link)
+        page.wait_for_function("Math.abs(document.getElementById('player').currentTime - 1) < 0.6")
+        page.evaluate("document.getElementById('player').pause()")
+        assert page.url == base_url + EPISODE
+        # a highlight seeks like a chapter but is never marked as the chapter playing
+        assert page.get_attribute(link, "aria-current") is None
+        assert watched.problems == []
+    finally:
+        watched.close()
+
+
 def test_chapter_links_work_without_javascript(browser, base_url) -> None:
     context = browser.new_context(java_script_enabled=False)
     try:
