@@ -376,6 +376,12 @@ def test_podcasting_20_and_itunes_item_fields_are_kept(tmp_path: Path) -> None:
     <podcast:person role="guest" href="https://guest.example.org">Grace  Guest</podcast:person>
     <podcast:person>Ada Host</podcast:person>
     <podcast:soundbite startTime="1" duration="5"/>
+    <podcast:soundbite startTime="2.25" duration="30">The best bit</podcast:soundbite>
+    <podcast:license>cc-by-4.0</podcast:license>
+    <podcast:location geo="geo:38.72,-9.14" osm="R5400890" country="PT">Lisbon</podcast:location>
+    <podcast:txt purpose="release">v2</podcast:txt>
+    <podcast:alternateEnclosure type="audio/opus" length="9"><podcast:source uri="https://x.example/1.opus"/></podcast:alternateEnclosure>
+    <podcast:liveValue uri="wss://x.example/" protocol="socket.io"/>
     """
     report, show = run_import(tmp_path, rss(item(1, extra)))
     (episode,) = episode_files(show)
@@ -392,13 +398,26 @@ def test_podcasting_20_and_itunes_item_fields_are_kept(tmp_path: Path) -> None:
     ]
     assert episode["chapters_url"] == "https://show.example.org/7.json"
     assert episode["transcript"] == "https://show.example.org/7.vtt"
-    assert episode["guests"] == [{"name": "Grace Guest", "url": "https://guest.example.org"}]
+    # a person without a role is a host (the namespace's default): kept with that role
+    assert episode["guests"] == [
+        {"name": "Grace Guest", "url": "https://guest.example.org"},
+        {"name": "Ada Host", "role": "host"},
+    ]
+    assert episode["soundbites"] == [
+        {"start": "1.000", "duration": "5.000"},
+        {"start": "2.250", "duration": "30.000", "title": "The best bit"},
+    ]
+    assert episode["license"] == "cc-by-4.0"
+    assert episode["location"] == {
+        "name": "Lisbon", "geo": "geo:38.72,-9.14", "osm": "R5400890", "country": "PT"
+    }  # fmt: skip
+    assert episode["txt"] == [{"purpose": "release", "text": "v2"}]
     found = codes(report)
     for code in ("W226", "W225", "W242", "W254"):
         assert code in found
-    soundbite = next(d for d in report.diagnostics if d.code == "W254")
-    assert "podcast:soundbite (1 item)" in soundbite.message
-    assert "podcast:person (not a guest) (1 item)" in soundbite.message
+    by_hand, dropped = [d.message for d in report.diagnostics if d.code == "W254"]
+    assert "import does not carry over podcast:alternateEnclosure (1 item)" in by_hand
+    assert "gaepod does not publish podcast:liveValue (1 item)" in dropped
     # ... and the re-exported feed says all of it
     publish_feed(show, tmp_path / "out", NOW)
     tree = etree.parse(str(tmp_path / "out" / "feed.xml"))
@@ -406,6 +425,8 @@ def test_podcasting_20_and_itunes_item_fields_are_kept(tmp_path: Path) -> None:
     assert tree.find(f"channel/item/{pc}chapters").get("url") == "https://show.example.org/7.json"
     assert tree.find(f"channel/item/{pc}transcript").get("url") == "https://show.example.org/7.vtt"
     assert tree.find(f"channel/item/{pc}person").text == "Grace Guest"
+    assert tree.find(f"channel/item/{pc}soundbite").get("startTime") == "1"
+    assert tree.find(f"channel/item/{pc}license").text == "CC-BY-4.0"
 
 
 def test_missing_lengths_and_durations_are_named_once_when_common(tmp_path: Path) -> None:
@@ -589,3 +610,48 @@ def test_every_written_file_reads_back_with_gaepods_strict_loader(tmp_path: Path
                     or event.value.isdigit()
                     or (event.value in EPISODE_KEYS)
                 )
+
+
+def test_podcasting_20_channel_fields_are_kept(tmp_path: Path) -> None:
+    channel = (
+        CHANNEL
+        + """
+    <podcast:person role="Host" img="https://show.example.org/ada.jpg">Ada Host</podcast:person>
+    <podcast:person role="producer" group="Creative Direction">Bo Producer</podcast:person>
+    <podcast:person role="wizard">Cy Odd</podcast:person>
+    <podcast:medium>music</podcast:medium>
+    <podcast:license url="https://show.example.org/license">own-license-1</podcast:license>
+    <podcast:location rel="creator" geo="geo:19.43,-99.13">Mexico City</podcast:location>
+    <podcast:txt purpose="verify">abc-123</podcast:txt>
+    <podcast:value type="lightning" method="keysend"/>
+    <podcast:chat server="irc.example.org" protocol="irc"/>
+    """
+    )
+    extra = (
+        "<podcast:person>Ada Host</podcast:person><podcast:person role='guest'>Gia</podcast:person>"
+    )
+    report, show = run_import(tmp_path, rss(item(1, extra), channel=channel))
+    fields = yaml.safe_load((show / "podcast.yaml").read_text(encoding="utf-8"))
+    assert fields["people"] == [
+        {"name": "Ada Host", "role": "host", "photo": "https://show.example.org/ada.jpg"},
+        {"name": "Bo Producer", "role": "producer", "group": "creative direction"},
+    ]
+    assert fields["medium"] == "music"
+    assert fields["license"] == {
+        "identifier": "own-license-1",
+        "url": "https://show.example.org/license",
+    }
+    assert fields["location"] == {
+        "name": "Mexico City",
+        "geo": "geo:19.43,-99.13",
+        "rel": "creator",
+    }
+    assert fields["txt"] == [{"purpose": "verify", "text": "abc-123"}]
+    (episode,) = episode_files(show)
+    assert episode["guests"] == ["Gia"]  # the show's host is not repeated as the episode's
+    found = {d.code: d.message for d in report.diagnostics}
+    assert "'wizard'" in found["W261"] and found["W261"].endswith("left out")
+    messages = [d.message for d in report.diagnostics if d.code == "W249"]
+    assert any(m.startswith("import does not carry over podcast:value") for m in messages)
+    assert any(m.startswith("gaepod does not publish podcast:chat") for m in messages)
+    assert check_show(show).is_ok

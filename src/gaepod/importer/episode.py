@@ -20,6 +20,7 @@ from ..show.notes import to_html, to_text, truncate
 from ..show.video import watch_url
 from ..show.vocab import TRANSCRIPT_TYPES
 from .html import youtube_videos
+from .namespace import person_entry, shared_fields, soundbites
 from .notes import notes_from_feed, plain_text
 from .rss import (
     ImportLog,
@@ -51,6 +52,10 @@ KEPT_PODCAST_ELEMENTS = {
     "podcast:person",
     "podcast:season",
     "podcast:episode",
+    "podcast:license",
+    "podcast:location",
+    "podcast:txt",
+    "podcast:soundbite",
 }
 
 
@@ -156,9 +161,13 @@ def read_item(
     chapters = _chapters(item, label, log, fields.get("duration"))
     if chapters:
         fields["chapters"] = chapters
-    guests = _guests(item, tally)
+    guests = _guests(item, show, label, log)
     if guests:
         fields["guests"] = guests
+    bites = soundbites(item)
+    if bites:
+        fields["soundbites"] = bites
+    fields.update(shared_fields(item, label, log))
     for element in item:
         name = name_of(element)
         if name.startswith("podcast:") and name not in KEPT_PODCAST_ELEMENTS:
@@ -413,20 +422,16 @@ def _chapters(item: Any, label: str, log: ImportLog, duration: str | None) -> li
     return chapters
 
 
-def _guests(item: Any, tally: Tally) -> list[Any]:
+def _guests(item: Any, show: ShowDraft, label: str, log: ImportLog) -> list[Any]:
+    """Every podcast:person of the item, with its taxonomy role; a host the show already
+    names in `people` is not repeated as the episode's."""
+    hosts = {p["name"] for p in show.fields.get("people", []) if p.get("role") == "host"}
     guests: list[Any] = []
     for person in children(item, "podcast:person"):
-        name = truncated(one_line(text_of(person)), 128)
-        if (attribute(person, "role") or "host").lower() != "guest":
-            tally.note(tally.unsupported, "podcast:person (not a guest)", person)
+        entry = person_entry(person, label, log)
+        if entry is None or (entry.get("role") == "host" and entry["name"] in hosts):
             continue
-        if not name:
-            continue
-        href, img = attribute(person, "href"), attribute(person, "img")
-        entry = {"name": name}
-        if is_http_url(href):
-            entry["url"] = href
-        if is_http_url(img):
-            entry["photo"] = img  # shown as it is: gaepod resizes only photos in the show
-        guests.append(entry if len(entry) > 1 else name)
+        if entry.get("role") == "guest":
+            del entry["role"]  # what an episode's guest is unless told otherwise
+        guests.append(entry if len(entry) > 1 else entry["name"])
     return guests

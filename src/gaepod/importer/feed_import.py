@@ -30,9 +30,10 @@ from ..show.podcast import SHOW_FILE
 from ..show.redirects import same_address
 from ..state import show_lock
 from .episode import EpisodeDraft, Tally, read_item
+from .namespace import channel_fields
 from .probing import ProbeSummary, Progress, probe_drafts
 from .rss import FeedImportError, ImportLog, child_text, children, parse_channel
-from .show import ShowDraft, read_show
+from .show import BY_HAND_PODCAST_ELEMENTS, ShowDraft, read_show
 from .source import read_source
 from .values import parse_date
 from .yaml_text import dump
@@ -91,6 +92,7 @@ def import_feed(
             "set `feed_url:` to the address podcast apps should use from now on",
         )
     show = read_show(channel, log, feed.url)
+    show.fields.update(channel_fields(channel, log))  # Podcasting 2.0 fields
     items = children(channel, "item")
     tally = Tally()
     drafts = [
@@ -262,10 +264,22 @@ def _report_tally(tally: Tally, log: ImportLog) -> None:
             f"{_items(count)} declare the non-standard type '{alias}'; the feed will say "
             f"'{standard}'",
         )
-    if tally.unsupported:
-        names = ", ".join(f"{name} ({_items(n)})" for name, n in sorted(tally.unsupported.items()))
+    by_hand = {k: n for k, n in tally.unsupported.items() if k in BY_HAND_PODCAST_ELEMENTS}
+    dropped = {k: n for k, n in tally.unsupported.items() if k not in by_hand}
+    if by_hand:
+        names = ", ".join(f"{name} ({_items(n)})" for name, n in sorted(by_hand.items()))
         log.warn(
-            min(tally.first_line[name] for name in tally.unsupported),
+            min(tally.first_line[name] for name in by_hand),
+            "W254",
+            f"import does not carry over {names}: the re-exported feed leaves them out until "
+            "you write them in the episode files",
+            "see the README's episode fields (alternate_enclosures, value): copy the values "
+            "from the old feed",
+        )
+    if dropped:
+        names = ", ".join(f"{name} ({_items(n)})" for name, n in sorted(dropped.items()))
+        log.warn(
+            min(tally.first_line[name] for name in dropped),
             "W254",
             f"gaepod does not publish {names}: the re-exported feed leaves them out",
             "keep a copy of the old feed if you need these values",

@@ -31,7 +31,16 @@ DEFAULT_CATEGORY = "Society & Culture"
 TITLE_LIMIT = 255
 PLACEHOLDER_LINK = "https://example.invalid/"
 # Channel elements gaepod reads (everything else in the podcast namespace is reported).
-KEPT_PODCAST_ELEMENTS = {"podcast:guid", "podcast:funding", "podcast:locked"}
+KEPT_PODCAST_ELEMENTS = {
+    "podcast:guid", "podcast:funding", "podcast:locked",
+    # imported by namespace.channel_fields
+    "podcast:person", "podcast:medium", "podcast:license", "podcast:location", "podcast:txt",
+}  # fmt: skip
+# Elements gaepod publishes from fields of its own that import does not fill in
+BY_HAND_PODCAST_ELEMENTS = {
+    "podcast:value", "podcast:podroll", "podcast:trailer", "podcast:updateFrequency",
+    "podcast:block", "podcast:images", "podcast:alternateEnclosure",
+}  # fmt: skip
 
 
 @dataclass
@@ -392,6 +401,17 @@ def _report_unsupported(channel: Any, log: ImportLog) -> None:
             and not (name == "podcast:complete" and parse_flag(text_of(element)) is False)
         }
     )
+    by_hand = [name for name in dropped if name in BY_HAND_PODCAST_ELEMENTS]
+    dropped = [name for name in dropped if name not in BY_HAND_PODCAST_ELEMENTS]
+    if by_hand:
+        log.warn(
+            channel,
+            "W249",
+            f"import does not carry over {', '.join(by_hand)}: the re-exported feed leaves "
+            "them out until you write them in podcast.yaml",
+            "see the README's podcast.yaml fields (value, podroll, trailers, "
+            "update_frequency, block_platforms): copy the values from the old feed",
+        )
     if dropped:
         log.warn(
             channel,

@@ -28,9 +28,11 @@ TXT_LIMIT = 4000
 _ROLES = {role.casefold(): role for roles in TAXONOMY.values() for role in roles}
 _GROUPS = {group.casefold(): group for group in TAXONOMY}
 # RFC 5870: geo:lat,lon[,alt][;crs=...][;u=...]
-_GEO = re.compile(r"geo:(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)(?:,-?\d+(?:\.\d+)?)?(;[^\s]*)?")
-_OSM = re.compile(r"[NWR][0-9]+(?:#[0-9]+)?")
-_COUNTRY = re.compile(r"[A-Z]{2}")
+GEO_URI = re.compile(
+    r"geo:(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)(?:,-?\d+(?:\.\d+)?)?(;[^\s]*)?"
+)
+OSM_ID = re.compile(r"[NWR][0-9]+(?:#[0-9]+)?")
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 _NODE_KEY = re.compile(r"0[23][0-9a-f]{64}")  # a compressed secp256k1 public key, in hex
 _LNADDRESS = re.compile(r"[a-z0-9._+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
 
@@ -174,12 +176,12 @@ def read_locations(
         )
         geo = _read_geo(reader, entry.get("geo"), field)
         osm = _read_pattern(
-            reader, entry.get("osm"), f"{field} osm", _OSM, "E707", "an OpenStreetMap id",
+            reader, entry.get("osm"), f"{field} osm", OSM_ID, "E707", "an OpenStreetMap id",
             "the object type's letter (N, W or R) and its number: `osm: R1376330`",
         )  # fmt: skip
         country_node = entry.get("country")
         country = _read_pattern(
-            reader, country_node, f"{field} country", _COUNTRY, "E708", "a country code",
+            reader, country_node, f"{field} country", COUNTRY_CODE, "E708", "a country code",
             "an ISO 3166-1 alpha-2 code in capitals: `country: MX`",
         )  # fmt: skip
         rel = reader.choice(entry.get("rel"), f"{field} rel", LOCATION_RELS)
@@ -192,7 +194,7 @@ def _read_geo(reader: FieldReader, node: Node | None, field: str) -> str | None:
     value = reader.text(node, f"{field} geo")
     if value is None:
         return None
-    match = _GEO.fullmatch(value)
+    match = GEO_URI.fullmatch(value)
     if match is None or abs(float(match[1])) > 90 or abs(float(match[2])) > 180:
         reader.error(
             node,
