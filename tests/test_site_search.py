@@ -246,3 +246,34 @@ def test_the_spanish_side_searches_in_spanish(browser: Any, base_url: str) -> No
     assert page.locator("#search-results li").count() >= 1
     assert problems == []
     page.context.close()
+
+
+def test_the_word_files_are_rendered_together_by_one_process(tmp_path: Path, monkeypatch):
+    """They share one costly result (the word index): one span of work, so that one
+    worker works it out once instead of each worker that gets a word file."""
+    import os
+
+    from gaepod.publish import outputs
+    from gaepod.publish.outputs import Output, write_outputs
+
+    monkeypatch.setattr(outputs, "PARALLEL_JOBS", 1)
+    handed_out: list[list[int]] = []
+    map_items = outputs.map_items
+
+    def handing_out(func, spans, **options):
+        handed_out.extend(list(span) for span in spans)
+        return map_items(func, spans, **options)
+
+    monkeypatch.setattr(outputs, "map_items", handing_out)
+    pages = [Output(f"p/{i:03d}/index.html", data=b"page") for i in range(100)]
+    words = [
+        Output(f"search/words-{n:03d}.json", render=lambda: str(os.getpid()).encode(), batch="s")
+        for n in range(40)
+    ]
+    report = write_outputs(tmp_path, [*pages, *words])
+    assert len(report.written) == 140
+    relpaths = sorted(o.relpath for o in [*pages, *words])
+    spans = [[relpaths[i] for i in span] for span in handed_out]
+    together = [span for span in spans if span[0].startswith("search/")]
+    assert together == [[o.relpath for o in words]]
+    assert len({(tmp_path / o.relpath).read_bytes() for o in words}) == 1  # one process

@@ -34,6 +34,8 @@ class Output:
     whose cache holds the same key for an untouched file skips it unrendered.
     `whole_show`: made from every episode (the feed, the search index), as long to
     render as a few dozen pages: started first, so that no core ends alone with it.
+    `batch`: files made from one costly shared result (the search index's word files)
+    are rendered together, by one process, which works that result out once.
     """
 
     relpath: str  # inside the output folder, '/'-separated
@@ -45,6 +47,7 @@ class Output:
     whole_show: bool = False
     stage: str = "feed"  # the stage that publishes it (publish.manifest)
     is_feed: bool = False  # a feed file: written after every file it points to
+    batch: str = ""
 
     def content(self) -> bytes | None:
         if self.data is not None:
@@ -284,9 +287,14 @@ def _stage_all(jobs: list[Job], inside: Path | None) -> list[Pending | None]:
         return stage(range(len(jobs)))
     # Each whole-show file is a batch of its own, at the front: the first process to
     # take work starts on them, before any page.
-    long_jobs = [i for i, job in enumerate(jobs) if job[0].whole_show]
-    rest = [i for i, job in enumerate(jobs) if not job[0].whole_show]
+    batches: dict[str, list[int]] = {}
+    for i, job in enumerate(jobs):
+        if job[0].batch:
+            batches.setdefault(job[0].batch, []).append(i)
+    long_jobs = [i for i, job in enumerate(jobs) if job[0].whole_show and not job[0].batch]
+    rest = [i for i, job in enumerate(jobs) if not (job[0].whole_show or job[0].batch)]
     spans: list[Sequence[int]] = [[i] for i in long_jobs]
+    spans += batches.values()
     spans += [rest[start : start + _SPAN] for start in range(0, len(rest), _SPAN)]
     staged: list[Pending | None] = [None] * len(jobs)
     done = iter(spans)

@@ -304,7 +304,14 @@ def plan(
             compiled_templates=state_dir(options.show) / TEMPLATES,
         )
         outputs += [
-            Output(p.relpath, render=p.render, key=p.key, whole_show=p.whole_show, stage="site")
+            Output(
+                p.relpath,
+                render=p.render,
+                key=p.key,
+                whole_show=p.whole_show,
+                stage="site",
+                batch=p.batch,
+            )
             for p in pages
         ]
         outputs += [

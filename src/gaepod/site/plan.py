@@ -71,6 +71,7 @@ class Page:
     key: str
     render: Callable[[], bytes]
     whole_show: bool = False  # made from every episode (publish.outputs.Output)
+    batch: str = ""  # rendered with the others of its batch (publish.outputs.Output)
 
 
 @dataclass(frozen=True)
@@ -536,9 +537,10 @@ class _Planner:
         key = digest(self.base, [(d.key, d.transcript_stamp) for d in docs], shards)
         p = self.prefix
         yield Page(f"{p}{SEARCH_PATH}", digest(key, SEARCH_PATH), index.main, whole_show=True)
+        batch = f"{p}{SEARCH_PATH}"  # one process works the word index out, once
         for number in range(shards):
             relpath = f"{p}{WORDS_PATH.format(number)}"
-            yield Page(relpath, digest(key, relpath), partial(index.shard, number))
+            yield Page(relpath, digest(key, relpath), partial(index.shard, number), batch=batch)
 
     def groups(self) -> dict[str, list[Group]]:
         data = self.data
