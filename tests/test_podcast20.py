@@ -468,3 +468,26 @@ def test_a_chapter_image_that_is_missing_is_an_error(make_show) -> None:
     chapters = '\n  - {start: "00:00:00", title: Intro, image: art/nope.png}'
     found = problems(make_show, chapters=chapters)
     assert any("error[E122]: 'chapter image' file not found" in line for line in found), found
+
+
+def test_diff_tells_when_the_feed_gets_unlocked_or_blocked(make_show, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gaepod.cli import app
+
+    root = make_show(1)
+    out = tmp_path / "out"
+    args = ["--show", str(root), "--out", str(out)]
+    assert CliRunner().invoke(app, ["feed", "--quiet", *args]).exit_code == 0
+    podcast_yaml = root / "podcast.yaml"
+    podcast_yaml.write_text(
+        podcast_yaml.read_text() + "locked: false\nmedium: music\nblock_platforms: [google]\n"
+    )
+    diff = CliRunner().invoke(app, ["build", "--diff", *args])
+    assert "locked: 'yes (ada@example.org)' -> 'no'" in diff.stdout, diff.stdout
+    assert "medium: 'podcast' -> 'music'" in diff.stdout
+    assert "platform_block: '' -> 'google: yes'" in diff.stdout
+    # the feed a build writes is what --diff announced: no change left
+    assert CliRunner().invoke(app, ["feed", "--quiet", *args]).exit_code == 0
+    again = CliRunner().invoke(app, ["build", "--diff", "--no-tag", *args])
+    assert "locked" not in again.stdout and "medium" not in again.stdout, again.stdout

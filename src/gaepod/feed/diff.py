@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Episode, Show
-from .extension import ITUNES
+from .extension import ITUNES, PODCAST
 
 # The show's facts a subscriber sees, in the order a diff lists them.
 CHANNEL_FACTS = (
@@ -29,6 +29,9 @@ CHANNEL_FACTS = (
     "categories",
     "owner",
     "type",
+    "locked",
+    "medium",
+    "platform_block",
 )
 
 
@@ -144,7 +147,28 @@ def _channel_facts(channel: Any) -> dict[str, str]:
         "categories": ", ".join(categories),
         "owner": f"{name} <{email}>" if name or email else "",
         "type": text("type") or "episodic",
+        **_namespace_facts(channel),
     }
+
+
+def _namespace_facts(channel: Any) -> dict[str, str]:
+    """podcast:locked (with its owner), podcast:medium and podcast:block as the feed says."""
+    locked = channel.find(f"{{{PODCAST}}}locked")
+    is_locked = locked is not None and (locked.text or "").strip().lower() == "yes"
+    owner = locked.get("owner", "") if is_locked and locked is not None else ""
+    blocks = [
+        _block(element.get("id"), (element.text or "").strip().lower() == "yes")
+        for element in channel.iterfind(f"{{{PODCAST}}}block")
+    ]
+    return {
+        "locked": f"yes ({owner})" if owner else _flag(is_locked),
+        "medium": (channel.findtext(f"{{{PODCAST}}}medium") or "").strip() or "podcast",
+        "platform_block": ", ".join(sorted(blocks)),
+    }
+
+
+def _block(service: str | None, is_blocked: bool) -> str:
+    return f"{service or 'all'}: {_flag(is_blocked)}"
 
 
 def _flag(value: bool) -> str:
@@ -171,6 +195,11 @@ def upcoming_channel(show: Show) -> dict[str, str]:
         ),
         "owner": f"{owner.name.strip()} <{owner.email.strip()}>" if owner else "",
         "type": show.show_type.value,
+        "locked": (f"yes ({owner.email.strip()})" if owner else "yes") if show.is_locked else "no",
+        "medium": show.medium or "podcast",
+        "platform_block": ", ".join(
+            sorted(_block(service, is_blocked) for service, is_blocked in show.platform_blocks)
+        ),
     }
 
 
