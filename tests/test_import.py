@@ -583,7 +583,8 @@ def test_namespace_spellings_and_podcast_20_extras_are_recognised(tmp_path: Path
     fields = yaml.safe_load((show / "podcast.yaml").read_text())
     assert fields["author"] == "Ada Host"
     assert "W248" in codes(report)  # locked: unlock at the old host first
-    assert any("podcast:value" in d.message for d in report.diagnostics if d.code == "W249")
+    # recognised under the old namespace URI too: read as a value block, refused for its method
+    assert any("podcast:value" in d.message for d in report.diagnostics if d.code == "W263")
 
 
 def test_every_written_file_reads_back_with_gaepods_strict_loader(tmp_path: Path) -> None:
@@ -623,7 +624,15 @@ def test_podcasting_20_channel_fields_are_kept(tmp_path: Path) -> None:
     <podcast:license url="https://show.example.org/license">own-license-1</podcast:license>
     <podcast:location rel="creator" geo="geo:19.43,-99.13">Mexico City</podcast:location>
     <podcast:txt purpose="verify">abc-123</podcast:txt>
-    <podcast:value type="lightning" method="keysend"/>
+    <podcast:value type="lightning" method="keysend" suggested="0.00000005">
+      <podcast:valueRecipient name="Ada" type="node" split="90"
+        address="02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52"/>
+      <podcast:valueRecipient name="Nobody" type="node" address="" split="10"/>
+      <podcast:valueRecipient name="Host" type="lnaddress" address="fee@wallet.example.org"
+        split="5" fee="true" customKey="696969" customValue="x1"/>
+    </podcast:value>
+    <podcast:podroll><podcast:remoteItem feedGuid="917393e3-1b1e-5cef-ace4-edaa54e1f810"/>
+    </podcast:podroll>
     <podcast:chat server="irc.example.org" protocol="irc"/>
     """
     )
@@ -652,6 +661,29 @@ def test_podcasting_20_channel_fields_are_kept(tmp_path: Path) -> None:
     found = {d.code: d.message for d in report.diagnostics}
     assert "'wizard'" in found["W261"] and found["W261"].endswith("left out")
     messages = [d.message for d in report.diagnostics if d.code == "W249"]
-    assert any(m.startswith("import does not carry over podcast:value") for m in messages)
+    assert any(m.startswith("import does not carry over podcast:podroll") for m in messages)
+    assert fields["value"] == {
+        "type": "lightning",
+        "method": "keysend",
+        "suggested": "0.00000005",
+        "recipients": [
+            {
+                "name": "Ada",
+                "type": "node",
+                "address": "02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52",
+                "split": 90,
+            },
+            {
+                "name": "Host",
+                "type": "lnaddress",
+                "address": "fee@wallet.example.org",
+                "split": 5,
+                "custom_key": "696969",
+                "custom_value": "x1",
+                "fee": True,
+            },
+        ],
+    }
+    assert "(Nobody) has no valid address or split" in found["W263"]
     assert any(m.startswith("gaepod does not publish podcast:chat") for m in messages)
     assert check_show(show).is_ok

@@ -172,3 +172,28 @@ def test_show_notes_read_the_same_after_the_round_trip(
 def test_the_real_feeds_ship_with_the_tests() -> None:
     """The parametrised tests above run on these files: none may silently go missing."""
     assert len(FEEDS) == 10, FEEDS
+
+
+def test_value_splits_survive_the_move(
+    imports: dict[Path, Imported], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A value-for-value feed keeps paying its recipients after the move (partytime reads
+    both feeds); only a recipient without an address is left out, with W263."""
+    from test_podcast20 import partytime
+
+    feed = REALFEEDS / "homegrown-hits-pc20.xml"
+    result = imported(feed, imports, tmp_path_factory)
+    before = {i["guid"]: i.get("value") for i in partytime(feed)["items"]}
+    after = {
+        i["guid"]: i.get("value")
+        for i in partytime(result.show.parent / "public/feed.xml")["items"]
+    }
+
+    def splits(value: Any) -> list[tuple[str, int]]:
+        recipients = value["recipients"] if value else []
+        return [(r["address"], r["split"]) for r in recipients if r["address"]]
+
+    assert before.keys() == after.keys()
+    assert all(splits(after[guid]) == splits(value) for guid, value in before.items())
+    assert sum(len(splits(v)) for v in after.values()) > 20
+    assert [d.code for d in result.report.warnings].count("W263") >= 1

@@ -56,6 +56,7 @@ KEPT_PODCAST_ELEMENTS = {
     "podcast:location",
     "podcast:txt",
     "podcast:soundbite",
+    "podcast:value",
 }
 
 

@@ -273,8 +273,8 @@ def _report_tally(tally: Tally, log: ImportLog) -> None:
             "W254",
             f"import does not carry over {names}: the re-exported feed leaves them out until "
             "you write them in the episode files",
-            "see the README's episode fields (alternate_enclosures, value): copy the values "
-            "from the old feed",
+            "see the README's episode fields (alternate_enclosures): copy the values from "
+            "the old feed",
         )
     if dropped:
         names = ", ".join(f"{name} ({_items(n)})" for name, n in sorted(dropped.items()))

@@ -1,13 +1,21 @@
 """Podcasting 2.0 elements of an imported feed -> the show's and episodes' YAML fields:
-people with their taxonomy roles, medium, license, location, txt and soundbites.
+people with their taxonomy roles, medium, license, location, txt, value and soundbites.
 Values gaepod would refuse are left out with a warning naming the element's line."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..show.podcast20 import COUNTRY_CODE, GEO_URI, OSM_ID
-from ..show.vocab20 import LICENSES, LOCATION_RELS, MEDIUMS, TAXONOMY
+from ..show.podcast20 import COUNTRY_CODE, GEO_URI, LN_ADDRESS, NODE_KEY, OSM_ID
+from ..show.vocab20 import (
+    LICENSES,
+    LOCATION_RELS,
+    MEDIUMS,
+    RECIPIENT_TYPES,
+    TAXONOMY,
+    VALUE_TYPES,
+)
 from .rss import ImportLog, attribute, child, children, text_of
 
 NAME_LIMIT = 128
@@ -86,6 +94,9 @@ def shared_fields(parent: Any, label: str, log: ImportLog) -> dict[str, Any]:
         notes.append({"purpose": purpose, "text": text[:4000]} if purpose else text[:4000])
     if notes:
         fields["txt"] = notes
+    value = value_field(parent, label, log)
+    if value is not None:
+        fields["value"] = value
     return fields
 
 
@@ -137,3 +148,74 @@ def soundbites(item: Any) -> list[dict[str, Any]]:
             entry["title"] = title
         found.append(entry)
     return found
+
+
+def value_field(parent: Any, label: str, log: ImportLog) -> dict[str, Any] | None:
+    """The first podcast:value as a `value:` field. Recipients gaepod would refuse (no
+    address, a split that is not a positive whole number) are left out with W263."""
+    element = child(parent, "podcast:value")
+    if element is None:
+        return None
+    kind, method = attribute(element, "type"), attribute(element, "method")
+    if method not in VALUE_TYPES.get(kind, ()):
+        log.warn(
+            element,
+            "W263",
+            f"{label}: podcast:value type={kind!r} method={method!r} is not one gaepod "
+            "writes; left out",
+            "gaepod writes lightning (keysend, amp, lnaddress) and bitcoin (wallet)",
+        )
+        return None
+    recipients = []
+    for recipient in children(element, "podcast:valueRecipient"):
+        entry = _recipient(recipient)
+        if entry is None:
+            log.warn(
+                recipient,
+                "W263",
+                f"{label}: a value recipient ({attribute(recipient, 'name') or 'no name'}) "
+                "has no valid address or split; left out",
+                "add it to `value: recipients:` by hand if it should be paid",
+            )
+            continue
+        recipients.append(entry)
+    if children(element, "podcast:valueTimeSplit"):
+        log.warn(
+            element,
+            "W263",
+            f"{label}: podcast:valueTimeSplit is not published by gaepod; left out",
+            "the value block's recipients are kept, for the whole episode",
+        )
+    if not recipients:
+        return None
+    value: dict[str, Any] = {"type": kind, "method": method}
+    suggested = attribute(element, "suggested")
+    if suggested:
+        try:
+            if Decimal(suggested) > 0:
+                value["suggested"] = suggested
+        except InvalidOperation:
+            pass
+    value["recipients"] = recipients
+    return value
+
+
+def _recipient(element: Any) -> dict[str, Any] | None:
+    kind, address, split = (attribute(element, k).strip() for k in ("type", "address", "split"))
+    valid = {"node": NODE_KEY, "lnaddress": LN_ADDRESS}
+    pattern = valid.get(kind)
+    if kind not in RECIPIENT_TYPES or not address or (pattern and not pattern.fullmatch(address)):
+        return None
+    if not split.isdigit() or int(split) < 1:
+        return None
+    entry: dict[str, Any] = {}
+    name = truncated(one_line(attribute(element, "name")), NAME_LIMIT)
+    if name:
+        entry["name"] = name
+    entry.update({"type": kind, "address": address, "split": int(split)})
+    key, custom = attribute(element, "customKey"), attribute(element, "customValue")
+    if key and custom:
+        entry["custom_key"], entry["custom_value"] = key, custom
+    if attribute(element, "fee").lower() == "true":
+        entry["fee"] = True
+    return entry

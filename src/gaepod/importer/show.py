@@ -35,10 +35,11 @@ KEPT_PODCAST_ELEMENTS = {
     "podcast:guid", "podcast:funding", "podcast:locked",
     # imported by namespace.channel_fields
     "podcast:person", "podcast:medium", "podcast:license", "podcast:location", "podcast:txt",
+    "podcast:value",
 }  # fmt: skip
 # Elements gaepod publishes from fields of its own that import does not fill in
 BY_HAND_PODCAST_ELEMENTS = {
-    "podcast:value", "podcast:podroll", "podcast:trailer", "podcast:updateFrequency",
+    "podcast:podroll", "podcast:trailer", "podcast:updateFrequency",
     "podcast:block", "podcast:images", "podcast:alternateEnclosure",
 }  # fmt: skip
 
@@ -409,8 +410,8 @@ def _report_unsupported(channel: Any, log: ImportLog) -> None:
             "W249",
             f"import does not carry over {', '.join(by_hand)}: the re-exported feed leaves "
             "them out until you write them in podcast.yaml",
-            "see the README's podcast.yaml fields (value, podroll, trailers, "
-            "update_frequency, block_platforms): copy the values from the old feed",
+            "see the README's podcast.yaml fields (podroll, trailers, update_frequency, "
+            "block_platforms): copy the values from the old feed",
         )
     if dropped:
         log.warn(

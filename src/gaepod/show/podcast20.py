@@ -33,8 +33,8 @@ GEO_URI = re.compile(
 )
 OSM_ID = re.compile(r"[NWR][0-9]+(?:#[0-9]+)?")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
-_NODE_KEY = re.compile(r"0[23][0-9a-f]{64}")  # a compressed secp256k1 public key, in hex
-_LNADDRESS = re.compile(r"[a-z0-9._+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
+NODE_KEY = re.compile(r"0[23][0-9a-f]{64}")  # a compressed secp256k1 public key, in hex
+LN_ADDRESS = re.compile(r"[a-z0-9._+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
 
 
 def read_people(
@@ -323,7 +323,7 @@ def _read_recipient(reader: FieldReader, item: Node, field: str) -> ValueRecipie
     address = reader.text(address_node, "recipient address")
     split_node = reader.require(entry, "split", "value recipient", "split: 90")
     split = reader.integer(split_node, "recipient split", minimum=1)
-    if address is not None and kind == "node" and not _NODE_KEY.fullmatch(address):
+    if address is not None and kind == "node" and not NODE_KEY.fullmatch(address):
         reader.error(
             address_node,
             "E713",
@@ -334,7 +334,7 @@ def _read_recipient(reader: FieldReader, item: Node, field: str) -> ValueRecipie
             "for an address like name@wallet.example write `type: lnaddress`",
         )
         address = None
-    elif address is not None and kind == "lnaddress" and not _LNADDRESS.fullmatch(address):
+    elif address is not None and kind == "lnaddress" and not LN_ADDRESS.fullmatch(address):
         reader.error(
             address_node,
             "E713",
