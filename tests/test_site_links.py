@@ -129,7 +129,9 @@ def test_the_episode_page_links_its_platforms_and_shows_the_video_only_on_click(
     assert facade
     assert facade[1] == "https://www.youtube-nocookie.com/embed/Cx3mP7qLw2E?autoplay=1"
     assert f'<a class="video-facade" href="{VIDEO}">' in facade[2]
-    assert 'src="../../art/cover.jpg"' in facade[2]  # the episode's own art: nothing remote
+    assert re.search(
+        r'<img src="\.\./\.\./art/[^"]+" srcset="\.\./\.\./art/', facade[2]
+    )  # the art, resized: nothing remote
     assert (
         "<iframe" not in page
         and "ytimg" not in page
