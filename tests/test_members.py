@@ -20,11 +20,11 @@ from typer.testing import CliRunner
 from conftest import SHOW_YAML, episode_yaml, jpeg_bytes, mp3_bytes
 from gaepod.cli import app
 from gaepod.errors import InvalidShowError
+from gaepod.member_keys import MEMBERS_KEY_ENV, media_token, member_token
 from gaepod.publish import BuildOptions, build
 from gaepod.publish.members import list_members
 from gaepod.publish.serve import make_server
 from gaepod.show.check import check_show
-from gaepod.show.members import MEMBERS_KEY_ENV, media_token, member_token
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 KEY = "k3y-for-the-tests-0123456789"

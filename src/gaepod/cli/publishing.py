@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ExitCode, GaepodError, sort_key
-from ..show.members import is_private_path
 from .app import (
     AllowGuidChangeOption,
     AllowRemovalOption,
@@ -442,6 +441,8 @@ def print_diff(terminal: Terminal, report: BuildReport, only: bool) -> None:
         if only:
             out.print("subscribers would see no change")
         return
+    from ..member_keys import is_private_path
+
     named = len(diffs) > 1
     private = [d for d in diffs if is_private_path(d.feed)]
     for diff in [d for d in diffs if not is_private_path(d.feed)]:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidShowError, OutputError, UsageError
 from ..fsio import safe_output_dir
+from ..member_keys import is_private_path
 from ..model import DeployTarget, Show
 from ..publish.manifest import read_manifest
 from ..show.delivery import TARGET_FORMS, parse_target
-from ..show.members import is_private_path
 from ..show.podcast import read_show
 from ..state import show_lock
 from .files import Kind, LocalFile, local_files

@@ -11,13 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GaepodError, InvalidShowError
-from ..show.members import (
-    KEY_HINT,
-    MEMBERS_KEY_ENV,
-    MIN_KEY_LENGTH,
-    member_feed_relpath,
-    members_key,
-)
+from ..member_keys import MEMBERS_KEY_ENV, member_feed_relpath, members_key
+from ..show.members import KEY_HINT, MIN_KEY_LENGTH
 from ..show.podcast import read_show
 
 

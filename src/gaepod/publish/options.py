@@ -66,7 +66,7 @@ class BuildOptions:
 
     def signature(self) -> str:
         """What shapes the output besides the files: a change means a full build."""
-        from ..show.members import key_fingerprint, members_key
+        from ..member_keys import key_fingerprint, members_key
 
         stages = sorted(stage.value for stage in self.stages)
         # the members' key makes the members' feed addresses: another key, another build

@@ -15,9 +15,9 @@ from ..cleanup import remove_temp_files
 from ..errors import OutputError
 from ..feed import rss as feed
 from ..fsio import Pending, StagedWrites, new_folder, output_name
+from ..member_keys import MEMBERS_DIR
 from ..model import Podcast
 from ..show.feeds import Feed, feeds_of
-from ..show.members import MEMBERS_DIR
 from ..show.private import private_chapters_path, private_files
 from ..speed import memo
 from ..speed.cache import BuildCache, OutputRecord, digest_of

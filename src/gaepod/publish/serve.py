@@ -19,7 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from ..show.members import is_private_path
+from ..member_keys import is_private_path
 from ..state import is_state_name
 
 EXTRA_TYPES = {

@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import Diagnostic, InvalidShowError, Severity, has_errors, sort_key
+from ..member_keys import members_key
 from ..model import Episode, Podcast, Show, Status
 from ..speed.cache import BuildCache, digest_of
 from ..speed.parallel import map_items
@@ -17,7 +18,7 @@ from .episode import read_episode
 from .languages import language_problems
 from .ledger import LEDGER_FILE
 from .links import link_problems
-from .members import members_key, members_problems
+from .members import members_problems
 from .pages import read_pages
 from .podcast import SHOW_FILE, ShowContext, read_show
 from .probe import audio_problems

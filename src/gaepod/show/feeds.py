@@ -13,14 +13,10 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from ..member_keys import member_feed_relpath, members_key, members_media_prefix
 from ..model import DefaultFeed, Episode, Member, Podcast, Show
 from .ledger import LEDGER_FILE
-from .members import (
-    MEMBERS_LEDGER_NAME,
-    member_feed_relpath,
-    members_key,
-    members_media_prefix,
-)
+from .members import MEMBERS_LEDGER_NAME
 from .private import private_episode
 
 MAIN_FEED = "feed.xml"

@@ -11,22 +11,18 @@ read from the environment only; nothing here writes it anywhere.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 from ..errors import Diagnostic, Severity
+from ..member_keys import MEMBERS_KEY_ENV
 from ..model import Episode, Member, Show
 from .fields import FieldReader, read_fields_file
 from .load import Mapping as Mapping_
 from .load import Node
 
-MEMBERS_KEY_ENV = "GAEPOD_MEMBERS_KEY"
-MEMBERS_DIR = "members"  # every private file is under it: members/<token>/...
 MEMBERS_LEDGER_NAME = "members"  # one ledger for every member's feed: they carry the same
 MIN_KEY_LENGTH = 16
 MEMBER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")
@@ -35,44 +31,6 @@ KEY_HINT = (
     f"set {MEMBERS_KEY_ENV} in the build's environment (e.g. `export {MEMBERS_KEY_ENV}="
     '"$(openssl rand -hex 32)"`), the same at every build; never in the show folder'
 )
-
-
-def is_private_path(relpath: str) -> bool:
-    """True for a published file under the members' folder (feeds, members-only media)."""
-    return relpath == MEMBERS_DIR or relpath.startswith(MEMBERS_DIR + "/")
-
-
-def members_key(environ: Mapping[str, str] | None = None) -> bytes | None:
-    """The key from the environment, or None when it is not set."""
-    value = (os.environ if environ is None else environ).get(MEMBERS_KEY_ENV, "")
-    return value.encode() if value else None
-
-
-def _token(key: bytes, purpose: bytes) -> str:
-    # 128 bits: more than enough against guessing, short enough for an address.
-    return hmac.new(key, purpose, hashlib.sha256).hexdigest()[:32]
-
-
-def member_token(key: bytes, member_id: str) -> str:
-    return _token(key, b"member-feed:" + member_id.encode())
-
-
-def media_token(key: bytes) -> str:
-    return _token(key, b"members-media")
-
-
-def key_fingerprint(key: bytes | None) -> str:
-    """A one-way mark of the key (for the no-op check): tells keys apart, reveals none."""
-    return "" if key is None else _token(key, b"gaepod-key-fingerprint")[:16]
-
-
-def member_feed_relpath(key: bytes, member_id: str) -> str:
-    return f"{MEMBERS_DIR}/{member_token(key, member_id)}/feed.xml"
-
-
-def members_media_prefix(key: bytes) -> str:
-    """Where members-only media is published: 'members/<media token>/'."""
-    return f"{MEMBERS_DIR}/{media_token(key)}/"
 
 
 def read_members_field(
