@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from ..errors import Diagnostic, Severity
@@ -47,16 +48,18 @@ def absolute_links(fragment: str, base: str) -> str:
     return _ATTRIBUTE.sub(resolve, fragment)
 
 
-def relative_targets(markdown: str) -> list[str]:
-    """The relative link and image targets written in Markdown notes, in order."""
-    if "](" not in markdown and "]:" not in markdown and "=" not in markdown:
-        return []
-    found = [
-        *_MD_INLINE.findall(markdown),
-        *_MD_REFERENCE.findall(markdown),
-        *_MD_HTML.findall(markdown),
-    ]
-    return [target for target in dict.fromkeys(found) if is_relative(target)]
+@lru_cache(maxsize=16384)  # a catalog's notes, bounded for a long `serve --watch`
+def relative_targets(markdown: str) -> tuple[str, ...]:
+    """The relative link and image targets written in Markdown notes, in order.
+    Every build reads every episode's notes (the check, then the check after tagging):
+    each pattern runs only where its marker is, and each text once per process."""
+    found = _MD_INLINE.findall(markdown) if "](" in markdown else []
+    if "]:" in markdown:
+        found += _MD_REFERENCE.findall(markdown)
+    lowered = markdown.lower()
+    if "href" in lowered or "src" in lowered:
+        found += _MD_HTML.findall(markdown)
+    return tuple(target for target in dict.fromkeys(found) if is_relative(target))
 
 
 def link_problems(
