@@ -976,3 +976,41 @@ def test_a_hub_that_never_answers_times_out() -> None:
         assert time.monotonic() - started < 5
         assert not slow.ok and "timed out" in (slow.error or "")
         assert fast.ok and fast.status == 204
+
+
+def _feed_at(tmp_path: Path, url: str) -> Path:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">'
+        f'<channel><atom:link href="{url}" rel="self" type="application/rss+xml"/>'
+        "<title>t</title></channel></rss>",
+        encoding="utf-8",
+    )
+    return feed
+
+
+@pytest.mark.parametrize(
+    ("url", "told"),
+    [
+        ("https://crossroads.example.org/feed.xml", False),  # the bundled example show's
+        ("https://podcast.example/feed.xml", False),
+        ("http://localhost:8000/feed.xml", False),
+        ("https://shows.test/feed.xml", False),
+        ("https://crossroads.fm/feed.xml", True),
+        ("https://example.org.crossroads.fm/feed.xml", True),
+    ],
+)
+def test_the_public_index_is_never_told_of_a_feed_at_an_example_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, told: bool
+) -> None:
+    from gaepod.deploy.ping import plan_pings
+
+    monkeypatch.delenv("GAEPOD_PODCAST_INDEX_URL")
+    plan = plan_pings({"feed.xml": _feed_at(tmp_path, url)}, None)
+    assert [p.service for p in plan.pings] == (["podcast index"] if told else [])
+    assert bool(plan.problems) is not told
+    if not told:
+        assert "reserved for examples" in plan.problems[0]
+    # a directory of the host's own choosing (a test's, a private one) is told all the same
+    monkeypatch.setenv("GAEPOD_PODCAST_INDEX_URL", "http://127.0.0.1:9/pubnotify")
+    assert len(plan_pings({"feed.xml": _feed_at(tmp_path, url)}, None).pings) == 1

@@ -117,11 +117,27 @@ def plan_pings(
         if links.url is None:
             plan.problems.append(f'{relpath} has no atom:link rel="self": no ping sent for it')
             continue
-        if to_index and not links.is_blocked:
+        if to_index and base == PODCAST_INDEX_URL and is_reserved_host(links.url):
+            plan.problems.append(
+                f"{relpath} is at {links.url}, a name reserved for examples: the Podcast "
+                "Index was not told (give podcast.yaml's `link` the show's own address)"
+            )
+        elif to_index and not links.is_blocked:
             query = urllib.parse.urlencode({"url": links.url})
             plan.pings.append(Ping("podcast index", f"{base}?{query}", links.url))
         plan.pings.extend(Ping("websub", hub, links.url) for hub in links.hubs)
     return plan
+
+
+def is_reserved_host(url: str) -> bool:
+    """True for an address on a name no one can own (RFC 2606, RFC 6761): example.org,
+    *.example, *.test, *.invalid, localhost. The bundled example show lives there, and
+    the public Podcast Index has nothing to fetch from it."""
+    host = (urllib.parse.urlsplit(url).hostname or "").rstrip(".").lower()
+    labels = host.split(".")
+    if labels[-1] in {"example", "test", "invalid", "localhost"}:
+        return True
+    return ".".join(labels[-2:]) in {"example.com", "example.net", "example.org"}
 
 
 def send(pings: list[Ping], timeout: float = TIMEOUT_SECONDS) -> list[Ping]:
