@@ -14,7 +14,7 @@ import pytest
 
 from conftest import copy_example
 from gaepod.site.i18n import interface_strings, translations
-from site_tools import CHROMIUM_ARGS, chromium_path, missing_tool, serve
+from site_tools import serve
 from test_site import NOW, publish
 
 LINK = "https://crossroads.example.org/"
@@ -42,19 +42,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_tool("playwright (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def english_interface_strings() -> list[str]:

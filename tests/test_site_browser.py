@@ -15,25 +15,12 @@ from typing import Any
 import pytest
 
 from conftest import copy_example, episode_yaml
-from site_tools import ARTIFACTS, CHROMIUM_ARGS, chromium_path, missing_tool, serve
+from site_tools import ARTIFACTS, serve
 from test_site import HOSTILE, NOW, SITE_YAML, publish
 
 EPISODE = "episodes/001-marta-oliveira-ports-pipelines-power/index.html"
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_tool("playwright (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

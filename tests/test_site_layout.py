@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import copy_example
-from site_tools import ARTIFACTS, CHROMIUM_ARGS, chromium_path, missing_tool, serve
+from site_tools import ARTIFACTS, serve
 from test_site import publish
 from test_site_browser import DESKTOP, PHONE, Watched
 
@@ -33,19 +33,6 @@ PAGES = [
     "about/index.html",
     "es/index.html",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_tool("playwright (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

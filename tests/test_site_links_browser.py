@@ -16,26 +16,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import copy_example
-from site_tools import ARTIFACTS, CHROMIUM_ARGS, chromium_path, missing_tool, serve
+from site_tools import ARTIFACTS, serve
 from test_site import NOW, publish
 
 EPISODE = "episodes/003-lukasz-wisniewski-archives-empires-uses-of-history/index.html"
 EMBED = "https://www.youtube-nocookie.com/embed/Cx3mP7qLw2E?autoplay=1"
 WATCH = "https://www.youtube.com/watch?v=Cx3mP7qLw2E"
 FEED = "https://crossroads.example.org/feed.xml"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_tool("playwright (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import copy_example, mp3_bytes
-from site_tools import CHROMIUM_ARGS, chromium_path, missing_tool, serve
+from site_tools import serve
 from test_site import publish
 from test_site_browser import DESKTOP, PHONE, Watched
 
@@ -35,19 +35,6 @@ if (navigator.mediaSession) {
   };
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_tool("playwright (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

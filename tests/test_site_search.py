@@ -19,7 +19,7 @@ import pytest
 
 from conftest import copy_example, episode_yaml, publish_site
 from gaepod.site.search import SearchDoc, SearchIndex, shard_count, shard_of, words
-from site_tools import CHROMIUM_ARGS, chromium_path, missing_tool, serve
+from site_tools import serve
 from test_site import NOW, SITE_YAML, publish
 
 EP3 = "003-lukasz-wisniewski-archives-empires-uses-of-history"
@@ -153,19 +153,6 @@ def test_words_match_what_search_js_folds() -> None:
 
 
 # -- in the browser -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_tool("playwright (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
