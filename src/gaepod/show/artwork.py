@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..model import Artwork
 from ..paths import PathError, public_relpath, resolve_inside, url_join
 from .fields import FieldReader
-from .images import ImageProbeError, probe_image
+from .images import ImageFacts, ImageProbeError, probe_image
 from .load import Node
 
 MIN_SIDE = 1400
@@ -43,39 +44,10 @@ def read_artwork(
                 "Apple Podcasts expects a JPEG or PNG address ending in .jpg/.png",
             )
         return Artwork(url=url)
-    try:
-        path = resolve_inside(base_dir, value, root)
-    except PathError as exc:
-        reader.error(
-            node, "E121", f"'{field}': {exc}: '{value}'", "put artwork in the show's art/ folder"
-        )
+    found = _local_image(reader, node, field, value, base_dir, root, ARTWORK_RULES)
+    if found is None:
         return None
-    if not path.is_file():
-        reader.error(
-            node,
-            "E122",
-            f"'{field}' file not found: '{value}'",
-            "check the file name; paths are relative to the YAML file",
-        )
-        return None
-    try:
-        facts = probe_image(path)
-    except ImageProbeError as exc:
-        reader.error(
-            node,
-            "E123",
-            f"'{field}' is not a readable image: {exc}",
-            "export the artwork as JPEG or PNG",
-        )
-        return None
-    if not facts.mime:
-        reader.error(
-            node,
-            "E123",
-            f"'{field}' is a {facts.format} image",
-            "Apple Podcasts accepts JPEG or PNG only: export it as JPEG",
-        )
-        return None
+    path, facts = found
     if is_cover and facts.width != facts.height:
         reader.error(
             node,
@@ -131,36 +103,10 @@ def read_photo(
     if "://" in value:
         url = reader.url(node, field)
         return Artwork(url=url) if url else None
-    try:
-        path = resolve_inside(base_dir, value, root)
-    except PathError as exc:
-        reader.error(
-            node, "E165", f"'{field}': {exc}: '{value}'", "put guest photos in the show folder"
-        )
+    found = _local_image(reader, node, field, value, base_dir, root, PHOTO_RULES)
+    if found is None:
         return None
-    if not path.is_file():
-        reader.error(
-            node,
-            "E166",
-            f"'{field}' file not found: '{value}'",
-            "check the file name; paths are relative to the YAML file",
-        )
-        return None
-    try:
-        facts = probe_image(path)
-    except ImageProbeError as exc:
-        reader.error(
-            node, "E167", f"'{field}' is not a readable image: {exc}", "export it as JPEG or PNG"
-        )
-        return None
-    if not facts.mime:
-        reader.error(
-            node,
-            "E167",
-            f"'{field}' is a {facts.format} image",
-            "podcast apps show JPEG or PNG photos only: export it as JPEG",
-        )
-        return None
+    path, facts = found
     if min(facts.width, facts.height) < PHOTO_MIN_SIDE:
         reader.warn(
             node,
@@ -178,3 +124,75 @@ def read_photo(
         height=facts.height,
         mime=facts.mime,
     )
+
+
+@dataclass(frozen=True)
+class _ImageRules:
+    """The codes and hints of one kind of local picture (cover art, a guest's photo)."""
+
+    outside: str  # the path leaves the show folder
+    outside_hint: str
+    missing: str
+    unreadable: str  # not an image, or not JPEG/PNG
+    unreadable_hint: str
+    format_hint: str
+
+
+ARTWORK_RULES = _ImageRules(
+    "E121",
+    "put artwork in the show's art/ folder",
+    "E122",
+    "E123",
+    "export the artwork as JPEG or PNG",
+    "Apple Podcasts accepts JPEG or PNG only: export it as JPEG",
+)
+PHOTO_RULES = _ImageRules(
+    "E165",
+    "put guest photos in the show folder",
+    "E166",
+    "E167",
+    "export it as JPEG or PNG",
+    "podcast apps show JPEG or PNG photos only: export it as JPEG",
+)
+
+
+def _local_image(
+    reader: FieldReader,
+    node: Node | None,
+    field: str,
+    value: str,
+    base_dir: Path,
+    root: Path,
+    rules: _ImageRules,
+) -> tuple[Path, ImageFacts] | None:
+    """The file `value` names inside the show and its header facts, when it is a JPEG
+    or PNG; else an error at `node` with the rules' code, and None."""
+    try:
+        path = resolve_inside(base_dir, value, root)
+    except PathError as exc:
+        reader.error(node, rules.outside, f"'{field}': {exc}: '{value}'", rules.outside_hint)
+        return None
+    if not path.is_file():
+        reader.error(
+            node,
+            rules.missing,
+            f"'{field}' file not found: '{value}'",
+            "check the file name; paths are relative to the YAML file",
+        )
+        return None
+    try:
+        facts = probe_image(path)
+    except ImageProbeError as exc:
+        reader.error(
+            node,
+            rules.unreadable,
+            f"'{field}' is not a readable image: {exc}",
+            rules.unreadable_hint,
+        )
+        return None
+    if not facts.mime:
+        reader.error(
+            node, rules.unreadable, f"'{field}' is a {facts.format} image", rules.format_hint
+        )
+        return None
+    return path, facts
